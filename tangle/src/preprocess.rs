@@ -1,0 +1,1 @@
+//! The mdbook preprocessor (to come).
