@@ -1,0 +1,119 @@
+//! The golden book: tangling `tests/golden/book` gives exactly the files in
+//! `tests/golden/expected`. Run with `UPDATE_GOLDEN=1` to accept a change.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn golden_book() -> common::TestBook {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/book");
+    let book = common::book(&[]);
+    copy_tree(&fixture, book.root());
+    book
+}
+
+#[test]
+fn tangles_to_the_expected_files() {
+    let book = golden_book();
+    let run = book.run(&["tangle"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let expected = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/expected");
+    let produced = tangle::output::list_files(&book.root().join("generated")).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = fs::remove_dir_all(&expected);
+        fs::create_dir_all(&expected).unwrap();
+        copy_tree(&book.root().join("generated"), &expected);
+    }
+    assert_eq!(produced, tangle::output::list_files(&expected).unwrap());
+    for path in produced {
+        let want = fs::read_to_string(expected.join(&path)).unwrap();
+        assert_eq!(book.generated(&path), want, "generated/{path} differs from the golden copy");
+    }
+    assert_eq!(book.run(&["check"]).status, 0);
+}
+
+#[test]
+fn prose_edits_change_no_generated_byte() {
+    let book = golden_book();
+    assert_eq!(book.run(&["tangle"]).status, 0);
+    let chapter = book.root().join("src-book/boot.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    let edited = text.replace("We start with the entry point.", "We start, as every kernel must,\nwith the entry point.\n\nA new paragraph of prose.\n\nAnd another.");
+    fs::write(&chapter, edited).unwrap();
+    let run = book.run(&["check"]);
+    assert_eq!(run.status, 0, "a prose edit made generated/ stale:\n{}", run.stderr);
+}
+
+#[test]
+fn where_maps_generated_lines_to_the_book() {
+    let book = golden_book();
+    assert_eq!(book.run(&["tangle"]).status, 0);
+    let main = book.generated("kernel/main.rs");
+    let line = main.lines().position(|l| l.contains("guest::init();")).unwrap() + 1;
+    let run = book.run(&["where", &format!("generated/kernel/main.rs:{line}:9")]);
+    assert_eq!(run.stdout.trim(), "src-book/guest/start.md:7:5");
+    let asm = book.generated("kernel/boot.s");
+    let line = asm.lines().position(|l| l.trim() == "hlt").unwrap() + 1;
+    let run = book.run(&["where", &format!("generated/kernel/boot.s:{line}:5")]);
+    assert_eq!(run.stdout.trim(), "src-book/boot.md:44:1");
+    let run = book.run(&["where", "generated/kernel/main.rs:999"]);
+    assert_eq!(run.status, 1);
+}
+
+#[test]
+fn compiler_messages_point_into_the_book() {
+    let book = golden_book();
+    assert_eq!(book.run(&["tangle"]).status, 0);
+    let main = book.generated("kernel/main.rs");
+    let line = main.lines().position(|l| l.contains("serial::init();")).unwrap() + 1;
+    let message = format!("  --> ../generated/kernel/main.rs:{line}:5\nerror[E0433]: failed to resolve");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tangle"))
+        .arg("--root")
+        .arg(book.root())
+        .arg("rewrite")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(message.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text,
+        format!("  --> src-book/boot.md:17:1 (generated/kernel/main.rs:{line}:5)\nerror[E0433]: failed to resolve\n")
+    );
+}
+
+#[test]
+fn journey_prints_a_part_in_tag_order() {
+    let book = golden_book();
+    let run = book.run(&["journey", "P"]);
+    assert_eq!(run.status, 0);
+    let out = run.stdout;
+    assert!(out.contains("[ src-book/boot.md ]"));
+    let (a, b, c) = (out.find("P:010").unwrap(), out.find("P:020").unwrap(), out.find("P:030").unwrap());
+    assert!(a < b && b < c);
+    assert!(out.contains("```rust\n#![no_std]"), "attributes are stripped:\n{out}");
+    assert!(!out.contains("G:010"));
+    let all = book.run(&["journey", "all"]).stdout;
+    assert!(all.find("P:030").unwrap() < all.find("G:010").unwrap());
+    assert!(all.contains("[ src-book/guest/start.md ]"));
+    assert_eq!(book.run(&["journey", "Q"]).status, 2);
+}
