@@ -1,0 +1,77 @@
+# rguest: a hypervisor built in a book. One target per job; `make help`.
+#
+# The book in src-book/ is the source. `make tangle` writes generated/ from
+# it; everything else builds from generated/.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+include kernel/kernel.mk
+
+TANGLE := cargo run --quiet --package tangle --bin tangle --
+PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
+# Every kernel target installed here; the host target always is.
+KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
+	x86_64-unknown-linux-gnu
+
+.PHONY: help setup setup-book tangle check build qemu test test-tangle test-boot \
+	book serve clean Beer $(PARTS)
+
+help: ## list the targets
+	@grep -hE '^[A-Za-z$$()-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/' -e 's/^$$(PARTS)/Preparation.../' | sort | expand -t 16
+
+setup: ## install QEMU and the kernel target if missing
+	@bash .ci/setup
+
+setup-book: ## also install mdbook, at the pinned version
+	@bash .ci/setup --book
+
+tangle: ## write generated/ from the book
+	@$(TANGLE) tangle
+
+check: ## check the book, and that generated/ agrees with it
+	@$(TANGLE) check
+
+build: tangle ## build the kernel; compiler messages point into the book
+	@$(KERNEL_CARGO) --color never 2>&1 | $(TANGLE) rewrite
+	@echo "kernel: $(KERNEL_ELF)"
+
+qemu: setup build ## boot the kernel in QEMU (TCG) and show its serial output
+	@$(MAKE) --no-print-directory kernel-run
+
+test: setup-book test-tangle test-boot ## run every test
+	@$(MAKE) --no-print-directory book
+	@echo "make test: all tests passed"
+
+test-tangle: ## the tangler's unit, golden, error-case and preprocessor tests
+	cargo test --package tangle
+
+test-boot: setup ## build the kernel for each target and boot-test it in QEMU
+	@targets="$(KERNEL_TARGETS)"; \
+	if [ -n "$${RGUEST_BOTH_TARGETS:-}" ] && [ "$$(echo $$targets | wc -w)" -ne 2 ]; then \
+		echo "test-boot: both kernel targets are required here, have: $$targets"; exit 1; fi; \
+	for target in $$targets; do \
+		echo "== boot tests, kernel built for $$target"; \
+		$(MAKE) --no-print-directory kernel-build KERNEL_TARGET=$$target; \
+		RGUEST_KERNEL_ELF=$(CURDIR)/$(KERNEL_TARGET_DIR)/$$target/$(KERNEL_PROFILE_DIR)/rguest \
+			cargo test --package boot-tests; \
+	done
+
+book: setup-book ## build the website into target/book, failing on any warning
+	@cargo build --quiet --package tangle --bin mdbook-rguest
+	@mdbook build 2>&1 | tee target/mdbook.log
+	@if grep -Eq 'WARN|ERROR' target/mdbook.log; then echo "book: mdbook warned (see above)"; exit 1; fi
+
+serve: setup-book ## serve the website with live reload
+	mdbook serve
+
+$(PARTS): ## print one part of the journey (make Guest, ...)
+	@$(TANGLE) journey $@
+
+Beer: ## print the whole journey
+	@$(TANGLE) journey all
+
+clean: ## remove build output (generated/ stays: it is committed)
+	cargo clean
