@@ -1,0 +1,59 @@
+# kernel/kernel.mk: building and booting the rguest kernel.
+# Included by the top-level Makefile; paths are relative to the repo root.
+#
+#   make kernel-build   build the kernel ELF ($(KERNEL_ELF))
+#   make kernel-run     boot it in QEMU; succeed iff it exits with status 33
+#
+# KERNEL_TARGET picks the Rust target: x86_64-unknown-none when rustup has
+# it, else the host's x86_64-unknown-linux-gnu made freestanding by flags.
+
+KERNEL_MANIFEST   := kernel/Cargo.toml
+KERNEL_TARGET_DIR := target/kernel
+KERNEL_TARGET     ?= $(if $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)),x86_64-unknown-none,x86_64-unknown-linux-gnu)
+KERNEL_PROFILE    ?= dev
+KERNEL_PROFILE_DIR = $(if $(filter dev,$(KERNEL_PROFILE)),debug,$(KERNEL_PROFILE))
+KERNEL_ELF         = $(KERNEL_TARGET_DIR)/$(KERNEL_TARGET)/$(KERNEL_PROFILE_DIR)/rguest
+
+# Flags for every kernel target: linked at KERNEL_BASE in the top 2 GiB,
+# not position-independent; source paths in panic messages relative to the
+# repo root.
+KERNEL_RUSTFLAGS_COMMON := -C code-model=kernel -C relocation-model=static \
+	--remap-path-prefix=../=
+# x86_64-unknown-none is already freestanding: soft-float, no red zone.
+KERNEL_RUSTFLAGS_x86_64-unknown-none :=
+# The host target needs to be told: no red zone, frame pointers, and
+# rust-lld instead of the system C toolchain.
+KERNEL_RUSTFLAGS_x86_64-unknown-linux-gnu := -C no-redzone=yes \
+	-C force-frame-pointers=yes -C linker=rust-lld -C linker-flavor=ld.lld
+KERNEL_RUSTFLAGS ?= $(KERNEL_RUSTFLAGS_COMMON) $(KERNEL_RUSTFLAGS_$(KERNEL_TARGET))
+
+# Cargo applies CARGO_TARGET_<TRIPLE>_RUSTFLAGS to the target only, never to
+# build scripts. A RUSTFLAGS in the environment would override it: drop that.
+KERNEL_TRIPLE_VAR = CARGO_TARGET_$(shell echo $(KERNEL_TARGET) | tr 'a-z-' 'A-Z_')_RUSTFLAGS
+KERNEL_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
+	$(KERNEL_TRIPLE_VAR)="$(strip $(KERNEL_RUSTFLAGS))" \
+	cargo build --manifest-path $(KERNEL_MANIFEST) --target $(KERNEL_TARGET) \
+	--target-dir $(KERNEL_TARGET_DIR) --profile $(KERNEL_PROFILE)
+
+QEMU          ?= qemu-system-x86_64
+QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# The kernel command line (multiboot), e.g. KERNEL_APPEND=panic-test.
+KERNEL_APPEND ?=
+# The status QEMU exits with when the kernel reports success (0x10 * 2 + 1).
+KERNEL_SUCCESS_STATUS := 33
+
+.PHONY: kernel-build kernel-run
+
+kernel-build:
+	$(KERNEL_CARGO)
+	@echo "kernel: $(KERNEL_ELF)"
+
+kernel-run: kernel-build
+	@status=0; $(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL_ELF) \
+		$(if $(KERNEL_APPEND),-append "$(KERNEL_APPEND)") || status=$$?; \
+	if [ $$status -eq $(KERNEL_SUCCESS_STATUS) ]; then \
+		echo "kernel-run: success (QEMU status $$status)"; \
+	else \
+		echo "kernel-run: FAILED (QEMU status $$status)"; exit 1; \
+	fi
