@@ -1,7 +1,7 @@
 //! Helpers for tests that boot the rguest kernel in QEMU.
 //!
 //! The kernel under test is named by the `RGUEST_KERNEL_ELF` environment
-//! variable (`make kernel-test` sets it). Each test is one boot: we read the
+//! variable (`make test-boot` sets it). Each test is one boot: we read the
 //! serial transcript and QEMU's exit status, which the kernel sets through
 //! the isa-debug-exit device.
 
