@@ -337,7 +337,8 @@ fn fence_is_closed(source: &str) -> bool {
     let Some(fence_char) = opening.chars().next() else { return false };
     let length = opening.chars().take_while(|&c| c == fence_char).count();
     let Some(last) = lines.next_back() else { return false };
-    let last = last.trim();
+    // Inside a blockquote every line but the first still carries its `>`.
+    let last = last.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end();
     last.chars().take_while(|&c| c == fence_char).count() >= length
         && last.chars().all(|c| c == fence_char)
 }
@@ -418,5 +419,6 @@ mod tests {
         assert!(!fence_is_closed("```rust\nfn x() {}\n"));
         assert!(!fence_is_closed("```rust\n"));
         assert!(!fence_is_closed("````rust\nx\n```\n"));
+        assert!(fence_is_closed("```rust\n> x\n> ```\n"));
     }
 }
