@@ -134,6 +134,10 @@ impl<'b> Expander<'_, 'b> {
                 Target::Chunk(name) => format!("<<{name}>>"),
             };
             let more = if n > 0 { ", continued" } else { "" };
+            if n > 0 {
+                // A blank line between the pieces, so each label stands out.
+                self.file.push("", Origin::Label { loc: block.loc.clone() });
+            }
             let label = format!("{} {name}{more}", self.index.tag_of(piece));
             self.file.push(&self.style.line(indent, &label), Origin::Label { loc: block.loc.clone() });
             self.block(block, indent);

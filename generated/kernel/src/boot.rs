@@ -14,19 +14,23 @@ use x86::controlregs::{Cr0, Cr4};
 const CPUID_EXT_FEATURES: u32 = 0x8000_0001;
 const CPUID_EDX_NX: u32 = 1 << 20;
 const CPUID_EDX_LONG_MODE: u32 = 1 << 29;
+
 // P:240 <<boot-constants>>, continued
 const CR4_SET: usize =
     Cr4::CR4_ENABLE_PAE.bits() | Cr4::CR4_ENABLE_SSE.bits() | Cr4::CR4_UNMASKED_SSE.bits();
+
 // P:250 <<boot-constants>>, continued
 /// IA32_EFER bits: long mode enable, no-execute enable.
 const EFER_LME: u32 = 1 << 8;
 const EFER_NXE: u32 = 1 << 11;
+
 // P:260 <<boot-constants>>, continued
 const CR0_SET: usize = Cr0::CR0_ENABLE_PAGING.bits()
     | Cr0::CR0_PROTECTED_MODE.bits()
     | Cr0::CR0_MONITOR_COPROCESSOR.bits();
 const CR0_CLEAR: usize =
     Cr0::CR0_EMULATE_COPROCESSOR.bits() | Cr0::CR0_TASK_SWITCHED.bits();
+
 // P:270 <<boot-constants>>, continued
 /// Bits of a code or data segment descriptor (Intel SDM Vol. 3A, 3.4.5).
 const DESC_WRITABLE: u64 = 1 << 41; // data: writable; code: readable
@@ -42,6 +46,7 @@ const GDT_DATA: u64 = DESC_PRESENT | DESC_CODE_OR_DATA | DESC_WRITABLE;
 const GDT_ENTRIES: u64 = 3;
 pub const KERNEL_CS: u16 = 8;
 pub const KERNEL_DS: u16 = 16;
+
 // P:280 <<boot-constants>>, continued
 /// Page-table entry flags: tables point to tables; the directory maps 2 MiB.
 const TABLE_FLAGS: u64 = PML4Flags::P.bits() | PML4Flags::RW.bits();
@@ -61,21 +66,27 @@ core::arch::global_asm!(
     MB_HEADER_MAGIC = const multiboot::HEADER_MAGIC,
     MB_HEADER_FLAGS = const multiboot::HEADER_FLAGS,
     MB_HEADER_CHECKSUM = const multiboot::HEADER_CHECKSUM,
+
     // P:230 <<boot-asm-operands>>, continued
     CPUID_EXT_FEATURES = const CPUID_EXT_FEATURES,
     CPUID_EDX_NEEDED = const CPUID_EDX_NX | CPUID_EDX_LONG_MODE,
     EXIT_PORT = const qemu_exit::ISA_DEBUG_EXIT_PORT,
     EXIT_FAILURE = const qemu_exit::QemuExitCode::Failure as u32,
+
     // P:240 <<boot-asm-operands>>, continued
     CR4_SET = const CR4_SET,
+
     // P:250 <<boot-asm-operands>>, continued
     IA32_EFER = const x86::msr::IA32_EFER,
     EFER_SET = const EFER_LME | EFER_NXE,
+
     // P:260 <<boot-asm-operands>>, continued
     CR0_SET = const CR0_SET,
     CR0_KEEP = const !CR0_CLEAR as u32,
+
     // P:270 <<boot-asm-operands>>, continued
     KERNEL_CS = const KERNEL_CS,
+
     // P:280 <<boot-asm-operands>>, continued
     PAGE_SIZE = const PAGE_SIZE,
     TABLE_FLAGS = const TABLE_FLAGS,
@@ -83,14 +94,17 @@ core::arch::global_asm!(
     LARGE_PAGE_SIZE = const LARGE_PAGE_SIZE,
     KERNEL_PML4_INDEX = const KERNEL_PML4_INDEX,
     KERNEL_PDPT_INDEX = const KERNEL_PDPT_INDEX,
+
     // P:290 <<boot-asm-operands>>, continued
     GDT_CODE64 = const GDT_CODE64,
     GDT_DATA = const GDT_DATA,
     GDT_ENTRIES = const GDT_ENTRIES,
     KERNEL_BASE = const KERNEL_BASE,
+
     // P:300 <<boot-asm-operands>>, continued
     KERNEL_DS = const KERNEL_DS,
     kernel_main = sym crate::kernel_main,
+
     // P:310 <<boot-asm-operands>>, continued
     BOOT_STACK_SIZE = const BOOT_STACK_SIZE,
     options(att_syntax)

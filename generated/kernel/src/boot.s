@@ -13,6 +13,7 @@ multiboot_header:
         .long __load_end                # load_end_addr: end of what is copied
         .long __bss_end                 # bss_end_addr: zeroed up to here
         .long start32                   # entry_addr
+
 # P:230 kernel/src/boot.s, continued
 # The loader jumps here in 32-bit protected mode, paging off, interrupts off,
 # with the magic in eax and the physical address of its information in ebx.
@@ -35,22 +36,26 @@ start32:
 .Lstop: hlt
         jmp     .Lstop
 .Lcpu_ok:
+
 # P:240 kernel/src/boot.s, continued
         mov     $boot_pml4, %eax        # the tables, already built below
         mov     %eax, %cr3
         mov     %cr4, %eax              # PAE, and SSE for the OS
         or      ${CR4_SET}, %eax
         mov     %eax, %cr4
+
 # P:250 kernel/src/boot.s, continued
         mov     ${IA32_EFER}, %ecx      # long mode, no-execute
         rdmsr
         or      ${EFER_SET}, %eax
         wrmsr
+
 # P:260 kernel/src/boot.s, continued
         mov     %cr0, %eax              # paging on, FPU present and usable
         and     ${CR0_KEEP}, %eax
         or      ${CR0_SET}, %eax
         mov     %eax, %cr0
+
 # P:270 kernel/src/boot.s, continued
         # Paging is on and we are in compatibility mode. A far jump through a
         # 64-bit code segment takes us into long mode proper.
@@ -62,6 +67,7 @@ start64_low:
         # Still running at the low address; jump to the one we are linked at.
         movabs  $start64, %rax
         jmp     *%rax
+
 # P:280 kernel/src/boot.s, continued
 # Boot page tables: the first GiB at 0 (where the code above runs) and again
 # at KERNEL_BASE (where everything else is linked), in 2 MiB pages.
@@ -85,6 +91,7 @@ boot_pd:
         .quad   .Lframe + {LARGE_PAGE_FLAGS}
         .set    .Lframe, .Lframe + {LARGE_PAGE_SIZE}
         .endr
+
 # P:290 kernel/src/boot.s, continued
         .balign 8
 boot_gdt:
@@ -97,6 +104,7 @@ boot_gdt_pointer:                       # lgdt in 32-bit mode reads 6 bytes
 boot_gdt_pointer_high:                  # in 64-bit mode, 10
         .word   8 * {GDT_ENTRIES} - 1
         .quad   boot_gdt + {KERNEL_BASE}
+
 # P:300 kernel/src/boot.s, continued
 # From here on, everything is at its linked address in the higher half.
         .section .text.start64, "ax"
@@ -115,6 +123,7 @@ start64:
         mov     %esi, %esi              # and the info address
         call    {kernel_main}
         ud2                             # kernel_main never returns
+
 # P:310 kernel/src/boot.s, continued
         .section .bss.boot_stack, "aw", @nobits
         .balign 16

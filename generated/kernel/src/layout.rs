@@ -13,6 +13,7 @@ pub const KERNEL_BASE: u64 = 0xffff_ffff_8000_0000;
 /// Physical address the loader puts the image at: 1 MiB, just above the
 /// legacy BIOS hole. The 32-bit stub runs here before paging is on.
 pub const KERNEL_LOAD_ADDR: u64 = 0x10_0000;
+
 // P:110 kernel/src/layout.rs, continued
 /// Size of one page, and alignment of page tables.
 pub const PAGE_SIZE: u64 = 0x1000;
@@ -26,6 +27,7 @@ pub const BOOT_MAP_SIZE: u64 = 512 * LARGE_PAGE_SIZE;
 
 /// Size of the stack the kernel starts on.
 pub const BOOT_STACK_SIZE: u64 = 64 * 1024;
+
 // P:120 kernel/src/layout.rs, continued
 /// The virtual address where physical address `phys` is seen, for `phys`
 /// below `BOOT_MAP_SIZE`.

@@ -6,6 +6,7 @@
 #![no_main]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+
 // P:020 kernel/src/main.rs, continued
 mod layout; // every fixed address and size
 mod boot; // the multiboot header and the way into long mode
@@ -16,6 +17,7 @@ mod panic; // what a panic prints, and where it leaves us
 mod mem; // memcpy and friends, which the compiler assumes exist
 
 use qemu_exit::{exit_qemu, QemuExitCode};
+
 // P:030 kernel/src/main.rs, continued
 /// The first line we print; tests look for it.
 const BANNER: &str = "rguest: hello from the kernel (long mode, ring 0)";

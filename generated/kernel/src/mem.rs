@@ -43,6 +43,7 @@ pub unsafe extern "C" fn memmove(dest: *mut u8, src: *const u8, n: usize) -> *mu
     }
     dest
 }
+
 // P:650 kernel/src/mem.rs, continued
 #[unsafe(no_mangle)]
 #[inline(never)]

@@ -16,6 +16,7 @@ pub const HEADER_CHECKSUM: u32 = 0u32.wrapping_sub(HEADER_MAGIC).wrapping_sub(HE
 
 /// What a multiboot loader leaves in eax for us.
 pub const BOOTLOADER_MAGIC: u32 = 0x2bad_b002;
+
 // P:540 kernel/src/multiboot.rs, continued
 use crate::layout::phys_to_virt;
 use core::ffi::CStr;
@@ -56,6 +57,7 @@ impl Info {
         // lies in low memory, which is mapped at KERNEL_BASE.
         unsafe { CStr::from_ptr(ptr) }.to_bytes()
     }
+
 // P:550 kernel/src/multiboot.rs, continued
     /// Whether the command line contains `word` as a space-separated word.
     pub fn has_option(&self, word: &str) -> bool {

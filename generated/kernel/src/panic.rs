@@ -22,6 +22,7 @@ fn panic(info: &PanicInfo) -> ! {
     };
     exit_qemu(QemuExitCode::Failure)
 }
+
 // P:530 kernel/src/panic.rs, continued
 /// Referenced by the precompiled `core` of ordinary targets, which was built
 /// to unwind. With `panic = "abort"` nothing ever calls these.

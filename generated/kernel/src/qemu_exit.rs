@@ -18,6 +18,7 @@ pub enum QemuExitCode {
     /// QEMU exits with status 35.
     Failure = 0x11,
 }
+
 // P:510 kernel/src/qemu_exit.rs, continued
 pub fn exit_qemu(code: QemuExitCode) -> ! {
     // SAFETY: on QEMU the port belongs to isa-debug-exit and the write ends

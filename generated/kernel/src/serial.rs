@@ -23,6 +23,7 @@ const FIFO_ENABLE_CLEAR: u8 = 0b111; // enable, clear receive and transmit
 const MODEM_DTR_RTS: u8 = 0b11;
 const STATUS_TX_EMPTY: u8 = 1 << 5; // transmit holding register empty
 const DIVISOR_115200: u16 = 1; // the UART's clock is 115200 * 16 Hz
+
 // P:410 kernel/src/serial.rs, continued
 pub struct SerialPort {
     base: u16,
@@ -47,6 +48,7 @@ impl SerialPort {
         self.write_reg(FIFO_CONTROL, FIFO_ENABLE_CLEAR);
         self.write_reg(MODEM_CONTROL, MODEM_DTR_RTS);
     }
+
 // P:420 kernel/src/serial.rs, continued
     /// Wait until the transmitter has room, then send one byte.
     pub fn send(&mut self, byte: u8) {
@@ -67,6 +69,7 @@ impl SerialPort {
         unsafe { inb(self.base + reg) }
     }
 }
+
 // P:430 kernel/src/serial.rs, continued
 impl Write for SerialPort {
     fn write_str(&mut self, s: &str) -> fmt::Result {
@@ -79,6 +82,7 @@ impl Write for SerialPort {
         Ok(())
     }
 }
+
 // P:440 kernel/src/serial.rs, continued
 // SAFETY: COM1 exists on every PC we boot on, and this is its only owner
 // (the panic handler's emergency writer aside).

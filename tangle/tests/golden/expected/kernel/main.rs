@@ -5,6 +5,7 @@
 pub fn main() -> ! {
     // P:020 <<init-calls>>
     serial::init();
+
     // G:010 <<init-calls>>, continued
     if guest::detected() {
         guest::init();
