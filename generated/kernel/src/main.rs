@@ -33,7 +33,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     let info = unsafe { multiboot::Info::from_phys(info_phys) };
     println!("rguest: loaded at {:#x}, running at {:#x}",
              layout::KERNEL_LOAD_ADDR, kernel_main as *const () as usize);
-    // P:550 <<kernel-main-options>>
+    // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
     }
