@@ -39,7 +39,7 @@ build: tangle ## build the kernel; compiler messages point into the book
 	@echo "kernel: $(KERNEL_ELF)"
 
 qemu: setup build ## boot the kernel in QEMU (TCG) and show its serial output
-	@$(MAKE) --no-print-directory kernel-run
+	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite
 
 test: setup-book test-tangle test-boot ## run every test
 	@$(MAKE) --no-print-directory book
