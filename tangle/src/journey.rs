@@ -20,6 +20,9 @@ pub fn journey(book: &Book, part: Part) -> String {
     }
     blocks.sort_by_key(|(id, _, _)| *id);
     let mut text = String::new();
+    if blocks.is_empty() {
+        let _ = writeln!(text, "\n(The {} part has no tagged blocks yet.)\n", part.name());
+    }
     let mut current_file = "";
     for (_, chapter, i) in blocks {
         if chapter.file != current_file {

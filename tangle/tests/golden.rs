@@ -117,3 +117,10 @@ fn journey_prints_a_part_in_tag_order() {
     assert!(all.contains("[ src-book/guest/start.md ]"));
     assert_eq!(book.run(&["journey", "Q"]).status, 2);
 }
+
+#[test]
+fn journey_of_an_empty_part_says_so() {
+    let run = golden_book().run(&["journey", "Mastery"]);
+    assert_eq!(run.status, 0);
+    assert!(run.stdout.contains("The Mastery part has no tagged blocks yet."), "{}", run.stdout);
+}
