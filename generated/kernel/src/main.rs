@@ -33,10 +33,65 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     let info = unsafe { multiboot::Info::from_phys(info_phys) };
     println!("rguest: loaded at {:#x}, running at {:#x}",
              layout::KERNEL_LOAD_ADDR, kernel_main as *const () as usize);
+    // P:590 <<kernel-main-init>>
+    tss::init();
+    gdt::init();
+
+    // P:660 <<kernel-main-init>>, continued
+    idt::init();
+
+    // P:680 <<kernel-main-init>>, continued
+    pic::init();
+    pit::init();
+    let ticks = tsc::calibrate();
+    println!("rguest: timer: {ticks} ticks at {} Hz", pit::TIMER_HZ);
+    println!("rguest: tsc: {} MHz", tsc::hz() / 1_000_000);
+
+    // P:690 <<kernel-main-init>>, continued
+    serial_input::init();
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
     }
+
+    // P:660 <<kernel-main-options>>, continued
+    for word in info.cmdline().split(|&b| b == b' ') {
+        if let Some(kind) = word.strip_prefix(b"fault-test=") {
+            selftest::fault(kind);
+        }
+    }
+    if info.has_option("trap-test") {
+        selftest::trap_round_trip();
+    }
+
+    // P:690 <<kernel-main-options>>, continued
+    if info.has_option("serial-test") {
+        println!("rguest: serial-test: waiting for a line");
+        idle::idle_until(|| serial_input::lines() > 0);
+    }
     // P:900 <<kernel-main-farewell>>
     exit_qemu(QemuExitCode::Success)
 }
+
+// P:590 kernel/src/main.rs, continued
+
+mod gdt; // segments for the kernel and for user mode; the TSS descriptor
+mod tss; // the stacks traps land on
+
+// P:660 kernel/src/main.rs, continued
+mod vectors; // what each interrupt vector means
+mod trapframe; // the registers a trap saves
+mod entry; // the entry stubs and the common path, in assembler
+mod idt; // the gates from vectors to stubs
+mod trap; // dispatch, and the hooks for processes
+mod exception; // exceptions: ring 3's to a hook, ring 0's fatal
+mod selftest; // traps on purpose, for the boot tests
+
+// P:680 kernel/src/main.rs, continued
+mod pic; // the 8259 interrupt controllers
+mod pit; // the timer, and the tick count
+mod idle; // waiting, with interrupts on
+mod tsc; // the time-stamp counter and its rate
+
+// P:690 kernel/src/main.rs, continued
+mod serial_input; // COM1's input, a line at a time

@@ -110,3 +110,22 @@ macro_rules! println {
     () => ($crate::print!("\n"));
     ($($arg:tt)*) => ($crate::print!("{}\n", format_args!($($arg)*)));
 }
+
+// P:690 kernel/src/serial.rs, continued
+
+const INT_ENABLE_RECEIVED: u8 = 1 << 0; // interrupt when a byte arrives
+const MODEM_OUT2: u8 = 1 << 3; // connects the UART's interrupt on a PC
+const STATUS_DATA_READY: u8 = 1 << 0;
+
+impl SerialPort {
+    /// Interrupt whenever a byte arrives.
+    pub fn enable_receive_interrupt(&mut self) {
+        self.write_reg(MODEM_CONTROL, MODEM_DTR_RTS | MODEM_OUT2);
+        self.write_reg(INT_ENABLE, INT_ENABLE_RECEIVED);
+    }
+
+    /// The next byte received, if one is waiting.
+    pub fn receive(&mut self) -> Option<u8> {
+        (self.read_reg(LINE_STATUS) & STATUS_DATA_READY != 0).then(|| self.read_reg(DATA))
+    }
+}
