@@ -48,7 +48,6 @@ core::arch::global_asm!(
 );
 
 // P:610 kernel/src/entry.rs, continued
-
 unsafe extern "C" {
     /// Filled in by the assembler: the entry stub of each vector.
     static trap_stub_table: [u64; VECTORS];

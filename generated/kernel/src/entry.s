@@ -13,8 +13,12 @@ trap_stub_table:
         .set    .Lvector, 0
         .rept   {VECTORS}
 2:
-        .if     .Lvector >= {EXCEPTIONS} || ((({HAS_ERROR_CODE}) >> .Lvector) & 1) == 0
-        pushq   $0
+        .set    .Lerror_code, 0         # does the processor push one?
+        .if     .Lvector < {EXCEPTIONS}
+        .set    .Lerror_code, ({HAS_ERROR_CODE} >> .Lvector) & 1
+        .endif
+        .if     .Lerror_code == 0
+        pushq   $0                      # no: a dummy in its place
         .endif
         pushq   $.Lvector
         jmp     trap_common
@@ -25,7 +29,6 @@ trap_stub_table:
         .endr
 
 # P:620 kernel/src/entry.s, continued
-
 # The common path. The stack holds, from the top: the processor's frame,
 # the error code, the vector. Below them go the general registers, making
 # a TrapFrame, and rsp points at it.

@@ -7,7 +7,7 @@ use crate::qemu_exit::{exit_qemu, QemuExitCode};
 use crate::serial::{SerialPort, COM1_BASE};
 use crate::trap::HOOKS;
 use crate::trapframe::TrapFrame;
-use crate::vectors::PAGE_FAULT;
+use crate::vectors::{DOUBLE_FAULT, MACHINE_CHECK, NMI, PAGE_FAULT};
 use core::fmt::Write;
 
 /// The processor's exceptions, by vector (SDM Vol. 3A, table 6-1).
@@ -28,7 +28,8 @@ pub fn name(vector: u64) -> &'static str {
 }
 
 pub fn handle(frame: &mut TrapFrame) {
-    if frame.ring() == 3 {
+    let machine_trouble = matches!(frame.vector, NMI | DOUBLE_FAULT | MACHINE_CHECK);
+    if frame.ring() == 3 && !machine_trouble {
         let hook = HOOKS.lock().user_fault;
         if let Some(user_fault) = hook {
             return user_fault(frame);
@@ -38,7 +39,6 @@ pub fn handle(frame: &mut TrapFrame) {
 }
 
 // P:650 kernel/src/exception.rs, continued
-
 /// Report a trap that should not have happened, and stop with a failure.
 pub fn fatal(frame: &TrapFrame, what: &str) -> ! {
     // SAFETY: as in the panic handler: one CPU, and we never return, so

@@ -51,7 +51,6 @@ impl Gate {
 }
 
 // P:630 kernel/src/idt.rs, continued
-
 static mut IDT: [Gate; vectors::VECTORS] = [Gate::NOT_PRESENT; vectors::VECTORS];
 
 /// Fill the IDT and load it. Call once, at boot, after `gdt::init`.

@@ -37,7 +37,6 @@ pub const fn phys_to_virt(phys: u64) -> u64 {
 }
 
 // P:570 kernel/src/layout.rs, continued
-
 /// The kernel stack: traps from user mode land on it (TSS.RSP0).
 pub const KERNEL_STACK_SIZE: u64 = 64 * 1024;
 
@@ -45,7 +44,6 @@ pub const KERNEL_STACK_SIZE: u64 = 64 * 1024;
 pub const IST_STACK_SIZE: u64 = 16 * 1024;
 
 // P:660 kernel/src/layout.rs, continued
-
 /// A page nothing ever maps, just below the kernel image: touching it is a
 /// page fault, on purpose (`fault-test=page`).
 pub const UNMAPPED_PAGE: u64 = KERNEL_BASE - PAGE_SIZE;

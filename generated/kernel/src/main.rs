@@ -74,7 +74,6 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 }
 
 // P:590 kernel/src/main.rs, continued
-
 mod gdt; // segments for the kernel and for user mode; the TSS descriptor
 mod tss; // the stacks traps land on
 

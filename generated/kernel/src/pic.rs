@@ -57,7 +57,6 @@ fn write_mask(mask: u16) {
 }
 
 // P:670 kernel/src/pic.rs, continued
-
 /// Tell the controller(s) that line `irq` has been handled.
 pub fn end_of_interrupt(irq: u8) {
     // SAFETY: a non-specific EOI only retires the interrupt in service.

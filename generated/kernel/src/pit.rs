@@ -19,8 +19,11 @@ const _: () = assert!(DIVISOR <= u16::MAX as u64);
 
 const CHANNEL0_DATA: u16 = 0x40;
 const COMMAND: u16 = 0x43;
-/// Channel 0, divisor low byte then high byte, mode 2, binary.
-const CHANNEL0_RATE_GENERATOR: u8 = 0b00_11_010_0;
+/// The command: channel 0, divisor low byte then high byte, mode 2, binary.
+const SELECT_CHANNEL0: u8 = 0b00 << 6;
+const ACCESS_LOW_THEN_HIGH: u8 = 0b11 << 4;
+const MODE_RATE_GENERATOR: u8 = 0b010 << 1;
+const CHANNEL0_RATE_GENERATOR: u8 = SELECT_CHANNEL0 | ACCESS_LOW_THEN_HIGH | MODE_RATE_GENERATOR;
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
 

@@ -46,7 +46,6 @@ fn add(frame: &mut TrapFrame) {
 }
 
 // P:660 kernel/src/selftest.rs, continued
-
 /// Make a system call from ring 0 and check what comes back.
 pub fn trap_round_trip() {
     HOOKS.lock().syscall = Some(add);

@@ -112,7 +112,6 @@ macro_rules! println {
 }
 
 // P:690 kernel/src/serial.rs, continued
-
 const INT_ENABLE_RECEIVED: u8 = 1 << 0; // interrupt when a byte arrives
 const MODEM_OUT2: u8 = 1 << 3; // connects the UART's interrupt on a PC
 const STATUS_DATA_READY: u8 = 1 << 0;

@@ -13,8 +13,9 @@ pub struct Hooks {
     /// `int 0x80`: the frame's registers hold the arguments; the hook puts
     /// the result in them (`rax`).
     pub syscall: Option<fn(&mut TrapFrame)>,
-    /// After each timer tick is counted and acknowledged; the frame is that
-    /// of the interrupted code (ring 3, or the idle loop).
+    /// After each timer tick is counted and acknowledged. The frame is the
+    /// interrupted code's: a program's (ring 3), or the idle loop's (ring
+    /// 0), which is not one to switch away from.
     pub tick: Option<fn(&mut TrapFrame)>,
     /// An exception in ring 3. Without this hook, it is fatal.
     pub user_fault: Option<fn(&mut TrapFrame)>,
@@ -39,7 +40,6 @@ pub extern "C" fn dispatch(frame: &mut TrapFrame) {
 }
 
 // P:640 kernel/src/trap.rs, continued
-
 fn interrupt(frame: &mut TrapFrame) {
     let irq = (frame.vector - IRQ_BASE) as u8;
     if pic::is_spurious(irq) {

@@ -38,7 +38,7 @@ pub struct TrapFrame {
 
 /// The processor aligns the stack to 16 bytes before a trap, and the
 /// calling convention wants it aligned at the call into Rust.
-const _: () = assert!(size_of::<TrapFrame>() % 16 == 0);
+const _: () = assert!(size_of::<TrapFrame>().is_multiple_of(16));
 
 impl TrapFrame {
     /// The privilege level of the interrupted code: the RPL of its `cs`.

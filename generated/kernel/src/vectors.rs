@@ -9,6 +9,7 @@ pub const EXCEPTIONS: u64 = 32;
 pub const NMI: u64 = 2;
 pub const DOUBLE_FAULT: u64 = 8;
 pub const PAGE_FAULT: u64 = 14;
+pub const MACHINE_CHECK: u64 = 18;
 /// The interrupt controllers' sixteen lines, remapped past the exceptions.
 pub const IRQ_BASE: u64 = 0x20;
 pub const IRQS: u64 = 16;

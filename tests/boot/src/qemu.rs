@@ -1,8 +1,8 @@
 //! Running QEMU on a kernel with a time limit, collecting what it printed.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -48,6 +48,14 @@ pub struct Boot {
     append: Option<String>,
     timeout: Duration,
     extra: Vec<String>,
+    input: Option<Input>,
+}
+
+/// Bytes to type on the serial port, once the kernel has printed a prompt.
+#[derive(Clone)]
+struct Input {
+    prompt: String,
+    bytes: Vec<u8>,
 }
 
 /// What came of a boot.
@@ -67,7 +75,7 @@ pub struct Outcome {
 
 impl Boot {
     pub fn new(elf: impl Into<PathBuf>) -> Self {
-        Boot { elf: elf.into(), append: None, timeout: DEFAULT_TIMEOUT, extra: Vec::new() }
+        Boot { elf: elf.into(), append: None, timeout: DEFAULT_TIMEOUT, extra: Vec::new(), input: None }
     }
 
     /// The kernel command line (QEMU's `-append`).
@@ -87,6 +95,14 @@ impl Boot {
         self
     }
 
+    /// Once the serial output contains `prompt`, send `input` to the serial
+    /// port (QEMU's standard input). Sending earlier could lose it: the
+    /// kernel resets the UART's FIFO when it sets the port up.
+    pub fn input_after(mut self, prompt: &str, input: &str) -> Self {
+        self.input = Some(Input { prompt: prompt.to_string(), bytes: input.as_bytes().to_vec() });
+        self
+    }
+
     /// Boot, wait for QEMU to exit or the time limit to pass, and report.
     pub fn run(&self) -> std::io::Result<Outcome> {
         let qemu = std::env::var("RGUEST_QEMU").unwrap_or_else(|_| "qemu-system-x86_64".into());
@@ -96,13 +112,14 @@ impl Boot {
             cmd.arg("-append").arg(cmdline);
         }
         cmd.args(&self.extra)
-            .stdin(Stdio::null())
+            .stdin(if self.input.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
 
         let start = Instant::now();
         let mut child = cmd.spawn()?;
-        let stdout = drain(child.stdout.take());
+        let answer = self.input.clone().zip(child.stdin.take());
+        let stdout = drain_answering(child.stdout.take(), answer);
         let stderr = drain(child.stderr.take());
         let (status, timed_out) = wait_with_timeout(&mut child, self.timeout)?;
         let elapsed = start.elapsed();
@@ -124,6 +141,34 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
         if let Some(mut pipe) = pipe {
             let _ = pipe.read_to_end(&mut bytes);
         }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Like `drain`, but when what has been read contains the input's prompt,
+/// write the input to QEMU's standard input (once), keeping it open until
+/// QEMU closes its output.
+fn drain_answering(
+    pipe: Option<impl Read + Send + 'static>,
+    mut answer: Option<(Input, ChildStdin)>,
+) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut answered = false;
+        if let Some(mut pipe) = pipe {
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                bytes.extend_from_slice(&buf[..n]);
+                if let Some((input, stdin)) = answer.as_mut().filter(|_| !answered) {
+                    let prompt = input.prompt.as_bytes();
+                    if bytes.windows(prompt.len()).any(|w| w == prompt) {
+                        let _ = stdin.write_all(&input.bytes).and_then(|()| stdin.flush());
+                        answered = true;
+                    }
+                }
+            }
+        }
+        drop(answer);
         String::from_utf8_lossy(&bytes).into_owned()
     })
 }
