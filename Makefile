@@ -16,7 +16,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu test test-tangle test-boot \
+.PHONY: help setup setup-book tangle check build qemu test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets
@@ -41,12 +41,15 @@ build: tangle ## build the kernel; compiler messages point into the book
 qemu: setup build ## boot the kernel in QEMU (TCG) and show its serial output
 	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite
 
-test: setup-book test-tangle test-boot ## run every test
+test: setup-book test-tangle test-units test-boot ## run every test
 	@$(MAKE) --no-print-directory book
 	@echo "make test: all tests passed"
 
 test-tangle: ## the tangler's unit, golden, error-case and preprocessor tests
 	cargo test --package tangle
+
+test-units: ## unit tests of the kernel's pure modules, compiled for the host
+	cargo test --package units
 
 test-boot: setup ## build the kernel for each target and boot-test it in QEMU
 	@targets="$(KERNEL_TARGETS)"; \

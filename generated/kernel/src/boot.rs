@@ -4,7 +4,7 @@
 //! boot.s, and the constants it is assembled with.
 
 use crate::layout::{
-    BOOT_MAP_SIZE, BOOT_STACK_SIZE, KERNEL_BASE, LARGE_PAGE_SIZE, PAGE_SIZE,
+    BOOT_MAP_SIZE, BOOT_STACK_SIZE, KERNEL_BASE, LARGE_PAGE_SIZE, PAGE_SIZE, PHYS_MAP_BASE,
 };
 use crate::{multiboot, qemu_exit};
 use x86::bits64::paging::{PDFlags, PDPTFlags, PML4Flags};
@@ -56,7 +56,11 @@ const _: () = assert!(TABLE_FLAGS == PDPTFlags::P.bits() | PDPTFlags::RW.bits())
 /// Where `KERNEL_BASE` lands in the top two levels of the page tables.
 const KERNEL_PML4_INDEX: u64 = (KERNEL_BASE >> 39) & 0x1ff;
 const KERNEL_PDPT_INDEX: u64 = (KERNEL_BASE >> 30) & 0x1ff;
+/// Where the direct map starts: a PML4 slot of its own.
+const PHYS_MAP_PML4_INDEX: u64 = (PHYS_MAP_BASE >> 39) & 0x1ff;
 const _: () = assert!(KERNEL_PML4_INDEX != 0, "kernel and identity map would share a PML4 slot");
+const _: () = assert!(PHYS_MAP_PML4_INDEX != 0 && PHYS_MAP_PML4_INDEX != KERNEL_PML4_INDEX);
+const _: () = assert!(PHYS_MAP_BASE.is_multiple_of(1 << 39), "the direct map starts a PML4 slot");
 const _: () = assert!(KERNEL_BASE.is_multiple_of(1 << 30), "one page directory must map the kernel");
 const _: () = assert!(BOOT_MAP_SIZE == 512 * LARGE_PAGE_SIZE);
 
@@ -94,6 +98,7 @@ core::arch::global_asm!(
     LARGE_PAGE_SIZE = const LARGE_PAGE_SIZE,
     KERNEL_PML4_INDEX = const KERNEL_PML4_INDEX,
     KERNEL_PDPT_INDEX = const KERNEL_PDPT_INDEX,
+    PHYS_MAP_PML4_INDEX = const PHYS_MAP_PML4_INDEX,
 
     // P:190 <<boot-asm-operands>>, continued
     GDT_CODE64 = const GDT_CODE64,

@@ -69,11 +69,14 @@ start64_low:
         jmp     *%rax
 
 # P:180 kernel/src/boot.s, continued
-# Boot page tables: the first GiB at 0 (where the code above runs) and again
-# at KERNEL_BASE (where everything else is linked), in 2 MiB pages.
+# Boot page tables: the first GiB at 0 (where the code above runs), again
+# at PHYS_MAP_BASE (the direct map) and at KERNEL_BASE (where everything
+# else is linked), in 2 MiB pages.
         .section .boot.data, "aw"
         .balign {PAGE_SIZE}
 boot_pml4:
+        .quad   boot_pdpt_low + {TABLE_FLAGS}
+        .org    boot_pml4 + 8 * {PHYS_MAP_PML4_INDEX}
         .quad   boot_pdpt_low + {TABLE_FLAGS}
         .org    boot_pml4 + 8 * {KERNEL_PML4_INDEX}
         .quad   boot_pdpt_high + {TABLE_FLAGS}

@@ -21,20 +21,43 @@ pub const PAGE_SIZE: u64 = 0x1000;
 /// Size of one large page, the granule of the boot mappings.
 pub const LARGE_PAGE_SIZE: u64 = 0x20_0000;
 
-/// How much physical memory the boot page tables map, both at 0 (identity)
-/// and at `KERNEL_BASE`: one page directory's worth.
+/// How much physical memory the boot page tables map, at 0 (identity), in
+/// the direct map and at `KERNEL_BASE`: one page directory's worth.
 pub const BOOT_MAP_SIZE: u64 = 512 * LARGE_PAGE_SIZE;
 
 /// Size of the stack the kernel starts on.
 pub const BOOT_STACK_SIZE: u64 = 64 * 1024;
 
 // P:060 kernel/src/layout.rs, continued
-/// The virtual address where physical address `phys` is seen, for `phys`
-/// below `BOOT_MAP_SIZE`.
+/// Where all of physical memory is seen: physical address `p` at virtual
+/// address `PHYS_MAP_BASE + p`. The first address of the upper half.
+pub const PHYS_MAP_BASE: u64 = 0xffff_8000_0000_0000;
+
+/// The most physical memory the kernel manages and maps; RAM above it is
+/// left alone. (The frame allocator spends one bit on each of its frames.)
+pub const MAX_PHYS_MEMORY: u64 = 4 << 30;
+
+/// The virtual address where physical address `phys` is seen, in the
+/// direct map.
 pub const fn phys_to_virt(phys: u64) -> u64 {
-    assert!(phys < BOOT_MAP_SIZE, "physical address not mapped at boot");
-    KERNEL_BASE + phys
+    assert!(phys < MAX_PHYS_MEMORY, "physical address beyond the direct map");
+    PHYS_MAP_BASE + phys
 }
+
+// P:455 kernel/src/layout.rs, continued
+/// The end of user space: the lower canonical half is all user space.
+pub const USER_END: u64 = 0x0000_8000_0000_0000;
+
+/// Programs are linked here (and the memory test maps pages here).
+pub const USER_BASE: u64 = 0x40_0000;
+
+/// The Switcher's region: the top 2 MiB of the address space, reserved in
+/// every address space and mapped by nothing yet.
+pub const SWITCHER_BASE: u64 = 0xffff_ffff_ffe0_0000;
+
+// P:505 kernel/src/layout.rs, continued
+/// The kernel heap: a run of frames taken at boot, never grown.
+pub const KERNEL_HEAP_SIZE: u64 = 8 << 20;
 
 // P:570 kernel/src/layout.rs, continued
 /// The kernel stack: traps from user mode land on it (TSS.RSP0).

@@ -33,7 +33,17 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     let info = unsafe { multiboot::Info::from_phys(info_phys) };
     println!("rguest: loaded at {:#x}, running at {:#x}",
              layout::KERNEL_LOAD_ADDR, kernel_main as *const () as usize);
-    // P:590 <<kernel-main-init>>
+    // P:440 <<kernel-main-init>>
+    let memory_map = info.memory_map();
+    frames::init(&memory_map, &info.loader_data());
+
+    // P:485 <<kernel-main-init>>, continued
+    kernel_space::init(&memory_map);
+
+    // P:505 <<kernel-main-init>>, continued
+    heap::init();
+
+    // P:590 <<kernel-main-init>>, continued
     tss::init();
     gdt::init();
 
@@ -54,6 +64,13 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
         panic!("panic-test on the command line");
     }
 
+    // P:520 <<kernel-main-options>>, continued
+    let cmdline = cmdline::Cmdline::new(info.cmdline());
+    if cmdline.has("memory-test") {
+        let pages = cmdline.value("memory-test-pages").and_then(|n| n.parse().ok());
+        memory_test::run(pages.unwrap_or(memory_test::DEFAULT_PAGES));
+    }
+
     // P:660 <<kernel-main-options>>, continued
     for word in info.cmdline().split(|&b| b == b' ') {
         if let Some(kind) = word.strip_prefix(b"fault-test=") {
@@ -72,6 +89,41 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // P:900 <<kernel-main-farewell>>
     exit_qemu(QemuExitCode::Success)
 }
+
+// P:400 kernel/src/main.rs, continued
+mod cmdline; // flags and key=value settings from the loader
+
+// P:410 kernel/src/main.rs, continued
+mod memory_map; // what the loader says the machine's memory is
+
+// P:425 kernel/src/main.rs, continued
+mod frame_bitmap; // one bit per frame of physical memory
+
+// P:430 kernel/src/main.rs, continued
+mod kernel_image; // where the linker put the kernel's parts
+
+// P:440 kernel/src/main.rs, continued
+mod frames; // the frame allocator: free 4 KiB frames of RAM
+
+// P:455 kernel/src/main.rs, continued
+mod page_table; // page-table entries, tables and virtual addresses as types
+
+// P:475 kernel/src/main.rs, continued
+mod address_space; // an address space: user half its own, kernel half shared
+
+// P:485 kernel/src/main.rs, continued
+mod kernel_space; // the kernel's own page tables: direct map and image
+
+// P:500 kernel/src/main.rs, continued
+mod free_list; // first-fit allocation from a list of free blocks
+
+// P:505 kernel/src/main.rs, continued
+mod heap; // the kernel heap, Rust's global allocator
+
+extern crate alloc;
+
+// P:520 kernel/src/main.rs, continued
+mod memory_test; // memory-test: allocate, map, free, and count
 
 // P:590 kernel/src/main.rs, continued
 mod gdt; // segments for the kernel and for user mode; the TSS descriptor

@@ -32,6 +32,12 @@ pub struct Info {
     mem_upper: u32,
     boot_device: u32,
     cmdline: u32,
+    // Modules, symbols and the memory map: see "What there is".
+    mods_count: u32,
+    mods_addr: u32,
+    syms: [u32; 4],
+    mmap_length: u32,
+    mmap_addr: u32,
 }
 
 impl Info {
@@ -42,8 +48,8 @@ impl Info {
     /// must stay untouched for the life of the kernel.
     pub unsafe fn from_phys(phys: u32) -> &'static Info {
         let virt = phys_to_virt(phys as u64) as *const Info;
-        // SAFETY: the caller vouches for the block; the boot page tables map
-        // low physical memory at KERNEL_BASE.
+        // SAFETY: the caller vouches for the block; the direct map shows
+        // physical memory.
         unsafe { &*virt }
     }
 
@@ -53,8 +59,8 @@ impl Info {
             return b"";
         }
         let ptr = phys_to_virt(self.cmdline as u64) as *const core::ffi::c_char;
-        // SAFETY: the loader promises a NUL-terminated string there, and it
-        // lies in low memory, which is mapped at KERNEL_BASE.
+        // SAFETY: the loader promises a NUL-terminated string there, and the
+        // direct map shows physical memory.
         unsafe { CStr::from_ptr(ptr) }.to_bytes()
     }
 
@@ -62,5 +68,35 @@ impl Info {
     /// Whether the command line contains `word` as a space-separated word.
     pub fn has_option(&self, word: &str) -> bool {
         self.cmdline().split(|&b| b == b' ').any(|w| w == word.as_bytes())
+    }
+}
+
+// P:410 kernel/src/multiboot.rs, continued
+/// `Info::flags` bit saying `mmap_addr` and `mmap_length` are valid.
+const INFO_MEMORY_MAP: u32 = 1 << 6;
+
+impl Info {
+    /// The loader's memory map. Without one we cannot know what memory is
+    /// ours, and every loader we boot under provides one.
+    pub fn memory_map(&self) -> crate::memory_map::MemoryMap<'static> {
+        assert!(self.flags & INFO_MEMORY_MAP != 0, "the loader gave no memory map");
+        let virt = phys_to_virt(self.mmap_addr as u64) as *const u8;
+        // SAFETY: the loader promises mmap_length bytes of map there, which
+        // stay untouched because `loader_data` reserves them.
+        let bytes = unsafe { core::slice::from_raw_parts(virt, self.mmap_length as usize) };
+        crate::memory_map::MemoryMap::new(bytes)
+    }
+
+    /// The physical ranges the loader's data occupies: this block, the
+    /// command line (with its NUL) and the memory map.
+    pub fn loader_data(&self) -> [core::ops::Range<u64>; 3] {
+        let block = self as *const Info as u64 - crate::layout::PHYS_MAP_BASE;
+        let cmdline = self.cmdline.into();
+        let mmap = self.mmap_addr.into();
+        [
+            block..block + size_of::<Info>() as u64,
+            cmdline..cmdline + self.cmdline().len() as u64 + 1,
+            mmap..mmap + self.mmap_length as u64,
+        ]
     }
 }
