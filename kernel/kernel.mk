@@ -1,7 +1,8 @@
 # kernel/kernel.mk: building and booting the rguest kernel.
 # Included by the top-level Makefile; paths are relative to the repo root.
 #
-#   make kernel-build   build the kernel ELF ($(KERNEL_ELF))
+#   make user-build     build the user programs the kernel embeds
+#   make kernel-build   build them, then the kernel ELF ($(KERNEL_ELF))
 #   make kernel-run     boot it in QEMU; succeed iff it exits with status 33
 #
 # KERNEL_TARGET picks the Rust target: x86_64-unknown-none when rustup has
@@ -27,11 +28,28 @@ KERNEL_RUSTFLAGS_x86_64-unknown-linux-gnu := -C no-redzone=yes \
 	-C force-frame-pointers=yes -C linker=rust-lld -C linker-flavor=ld.lld
 KERNEL_RUSTFLAGS ?= $(KERNEL_RUSTFLAGS_COMMON) $(KERNEL_RUSTFLAGS_$(KERNEL_TARGET))
 
+# The user programs (kernel/user, sources in generated/user) are built for
+# the same target and profile, but as ordinary small-code-model programs,
+# static and not position-independent, linked at USER_BASE. The host target
+# again needs rust-lld; the red zone is fine in ring 3.
+USER_MANIFEST   := kernel/user/Cargo.toml
+USER_TARGET_DIR := target/user
+USER_DIR         = $(CURDIR)/$(USER_TARGET_DIR)/$(KERNEL_TARGET)/$(KERNEL_PROFILE_DIR)
+USER_RUSTFLAGS_x86_64-unknown-none :=
+USER_RUSTFLAGS_x86_64-unknown-linux-gnu := -C linker=rust-lld -C linker-flavor=ld.lld
+USER_RUSTFLAGS ?= -C relocation-model=static --remap-path-prefix=../../= \
+	$(USER_RUSTFLAGS_$(KERNEL_TARGET))
+
 # Cargo applies CARGO_TARGET_<TRIPLE>_RUSTFLAGS to the target only, never to
 # build scripts. A RUSTFLAGS in the environment would override it: drop that.
 KERNEL_TRIPLE_VAR = CARGO_TARGET_$(shell echo $(KERNEL_TARGET) | tr 'a-z-' 'A-Z_')_RUSTFLAGS
+USER_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
+	$(KERNEL_TRIPLE_VAR)="$(strip $(USER_RUSTFLAGS))" \
+	cargo build --manifest-path $(USER_MANIFEST) --target $(KERNEL_TARGET) \
+	--target-dir $(USER_TARGET_DIR) --profile $(KERNEL_PROFILE)
+# The kernel's build script hands RGUEST_USER_DIR on to include_bytes!.
 KERNEL_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
-	$(KERNEL_TRIPLE_VAR)="$(strip $(KERNEL_RUSTFLAGS))" \
+	$(KERNEL_TRIPLE_VAR)="$(strip $(KERNEL_RUSTFLAGS))" RGUEST_USER_DIR=$(USER_DIR) \
 	cargo build --manifest-path $(KERNEL_MANIFEST) --target $(KERNEL_TARGET) \
 	--target-dir $(KERNEL_TARGET_DIR) --profile $(KERNEL_PROFILE)
 
@@ -40,17 +58,22 @@ QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The kernel command line (multiboot), e.g. KERNEL_APPEND=panic-test.
 KERNEL_APPEND ?=
+# More QEMU arguments for one run, e.g. QEMU_EXTRA="-icount shift=0".
+QEMU_EXTRA    ?=
 # The status QEMU exits with when the kernel reports success (0x10 * 2 + 1).
 KERNEL_SUCCESS_STATUS := 33
 
-.PHONY: kernel-build kernel-run
+.PHONY: user-build kernel-build kernel-run
 
-kernel-build:
+user-build:
+	$(USER_CARGO)
+
+kernel-build: user-build
 	$(KERNEL_CARGO)
 	@echo "kernel: $(KERNEL_ELF)"
 
 kernel-run: kernel-build
-	@status=0; $(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL_ELF) \
+	@status=0; $(QEMU) $(QEMU_FLAGS) $(QEMU_EXTRA) -kernel $(KERNEL_ELF) \
 		$(if $(KERNEL_APPEND),-append "$(KERNEL_APPEND)") || status=$$?; \
 	if [ $$status -eq $(KERNEL_SUCCESS_STATUS) ]; then \
 		echo "kernel-run: success (QEMU status $$status)"; \

@@ -36,4 +36,11 @@ fn main() {
     println!("cargo:rerun-if-changed={}", script.display());
     println!("cargo:rerun-if-changed={}", here.join("src/layout.rs").display());
     println!("cargo:rerun-if-changed={}", here.join("build.rs").display());
+
+    // P:795 <<build-tell-kernel>>, continued
+    // Where `make user-build` put the user programs, for programs.rs.
+    let user_dir = env::var("RGUEST_USER_DIR")
+        .expect("RGUEST_USER_DIR is not set: build the kernel with `make kernel-build`, which builds the user programs first");
+    println!("cargo:rustc-env=RGUEST_USER_DIR={user_dir}");
+    println!("cargo:rerun-if-env-changed=RGUEST_USER_DIR");
 }

@@ -70,3 +70,21 @@ pub const IST_STACK_SIZE: u64 = 16 * 1024;
 /// A page nothing ever maps, just below the kernel image: touching it is a
 /// page fault, on purpose (`fault-test=page`).
 pub const UNMAPPED_PAGE: u64 = KERNEL_BASE - PAGE_SIZE;
+
+// P:700 kernel/src/layout.rs, continued
+
+/// The initial stack pointer of every process; the stack grows down from
+/// here, its pages supplied (zeroed) on first touch.
+pub const USER_STACK_TOP: u64 = 0x7fff_ffff_0000;
+
+/// How far a process's stack may grow.
+pub const USER_STACK_SIZE: u64 = 1024 * 1024;
+
+/// The lowest stack address; a program image must end below it.
+pub const USER_STACK_BOTTOM: u64 = USER_STACK_TOP - USER_STACK_SIZE;
+
+/// How far a process's heap may grow past the end of its image.
+pub const USER_HEAP_MAX: u64 = 256 * 1024 * 1024;
+
+const _: () = assert!(USER_STACK_TOP < USER_END && USER_BASE.is_multiple_of(PAGE_SIZE));
+const _: () = assert!(USER_STACK_TOP.is_multiple_of(PAGE_SIZE));

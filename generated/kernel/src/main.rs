@@ -15,6 +15,9 @@ mod serial; // COM1, and print!/println!
 mod qemu_exit; // ending QEMU with a status
 mod panic; // what a panic prints, and where it leaves us
 mod mem; // memcpy and friends, which the compiler assumes exist
+mod abi; // the system-call contract, shared with user programs
+mod elf; // reading a program's ELF file
+mod programs; // the user programs carried in the kernel image
 
 use qemu_exit::{exit_qemu, QemuExitCode};
 

@@ -20,3 +20,9 @@ pub mod page_table;
 
 #[path = "../../../generated/kernel/src/free_list.rs"]
 pub mod free_list;
+
+#[path = "../../../generated/kernel/src/abi.rs"]
+pub mod abi;
+
+#[path = "../../../generated/kernel/src/elf.rs"]
+pub mod elf;
