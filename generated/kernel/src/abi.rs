@@ -56,7 +56,7 @@ impl Syscall {
 pub enum Error {
     /// no such system call
     NoSuchCall = 1,
-    /// bad address: the memory is not the caller's
+    /// bad address: not the program's memory
     BadAddress = 2,
     /// out of memory
     NoMemory = 3,
@@ -72,7 +72,7 @@ impl Error {
     pub fn message(self) -> &'static str {
         match self {
             Error::NoSuchCall => "no such system call",
-            Error::BadAddress => "bad address: the memory is not the caller's",
+            Error::BadAddress => "bad address: not the program's memory",
             Error::NoMemory => "out of memory",
             Error::NoSuchProgram => "no such program",
         }
@@ -89,6 +89,7 @@ pub fn encode(result: Result<u64, Error>) -> u64 {
 
 /// What a program makes of rax. An error number neither side knows cannot
 /// come from a kernel built from the same file, so it is a bug.
+#[allow(dead_code)] // the programs' half: the kernel only encodes
 pub fn decode(rax: u64) -> Result<u64, Error> {
     if (rax as i64) >= 0 {
         return Ok(rax);

@@ -44,6 +44,11 @@ core::arch::global_asm!(
     FRAME_R14 = const offset_of!(TrapFrame, r14),
     FRAME_R15 = const offset_of!(TrapFrame, r15),
     dispatch = sym crate::trap::dispatch,
+
+    // P:852 <<entry-asm-operands>>, continued
+    FRAME_CS = const offset_of!(TrapFrame, cs),
+    SELECTOR_RPL = const crate::fpu::SELECTOR_RPL,
+    USER_FPU = sym crate::fpu::USER_FPU,
     options(att_syntax)
 );
 

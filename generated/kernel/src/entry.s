@@ -50,6 +50,12 @@ trap_common:
         mov     %r13, {FRAME_R13}(%rsp)
         mov     %r14, {FRAME_R14}(%rsp)
         mov     %r15, {FRAME_R15}(%rsp)
+
+        # P:852 <<trap-entry-save>>, continued
+        testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp) # from a program, not the kernel?
+        jz      1f
+        fxsave64 {USER_FPU}(%rip)               # then keep its FPU and SSE state
+        1:
         cld                             # the calling convention's promise
         mov     %rsp, %rdi              # dispatch(&mut TrapFrame)
         call    {dispatch}
@@ -73,5 +79,11 @@ trap_return:
         mov     {FRAME_R13}(%rsp), %r13
         mov     {FRAME_R14}(%rsp), %r14
         mov     {FRAME_R15}(%rsp), %r15
+
+        # P:852 <<trap-entry-restore>>, continued
+        testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp) # back to a program?
+        jz      1f
+        fxrstor64 {USER_FPU}(%rip)              # then give it its FPU and SSE state
+        1:
         add     ${FRAME_RIP}, %rsp      # drop the registers, vector, error code
         iretq

@@ -9,7 +9,7 @@ pub fn idle_until(mut done: impl FnMut() -> bool) {
         // SAFETY: sti takes effect after hlt has started, so no interrupt is
         // missed; handlers run on this stack, below a stack pointer under
         // which nothing lives, and return with interrupts enabled, which
-        // cli undoes.
-        unsafe { core::arch::asm!("sti", "hlt", "cli", options(att_syntax)) };
+        // cli undoes; they may change any register a call may.
+        unsafe { core::arch::asm!("sti", "hlt", "cli", clobber_abi("C"), options(att_syntax)) };
     }
 }

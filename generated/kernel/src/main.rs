@@ -15,9 +15,6 @@ mod serial; // COM1, and print!/println!
 mod qemu_exit; // ending QEMU with a status
 mod panic; // what a panic prints, and where it leaves us
 mod mem; // memcpy and friends, which the compiler assumes exist
-mod abi; // the system-call contract, shared with user programs
-mod elf; // reading a program's ELF file
-mod programs; // the user programs carried in the kernel image
 
 use qemu_exit::{exit_qemu, QemuExitCode};
 
@@ -89,6 +86,19 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
         println!("rguest: serial-test: waiting for a line");
         idle::idle_until(|| serial_input::lines() > 0);
     }
+
+    // P:885 <<kernel-main-options>>, continued
+    let names: alloc::vec::Vec<&str> = match cmdline.value("programs") {
+        Some(_) => cmdline.list("programs").collect(),
+        None => programs::DEMO.to_vec(),
+    };
+    if !names.is_empty() {
+        let free_at_start = frames::free_frames();
+        sched::run(&programs::named(names.into_iter()));
+        let free_now = frames::free_frames();
+        println!("rguest: all programs done; free frames: {free_now} (at start {free_at_start})");
+        assert_eq!(free_now, free_at_start, "the programs' memory did not all come back");
+    }
     // P:900 <<kernel-main-farewell>>
     exit_qemu(QemuExitCode::Success)
 }
@@ -149,3 +159,15 @@ mod tsc; // the time-stamp counter and its rate
 
 // P:690 kernel/src/main.rs, continued
 mod serial_input; // COM1's input, a line at a time
+
+// P:880 kernel/src/main.rs, continued
+mod abi; // the system-call contract, shared with user programs
+mod elf; // reading a program's ELF file
+mod programs; // the user programs carried in the kernel image
+mod user_memory; // a program's memory: image, heap and stack
+mod process; // a program running, or ready to
+mod fpu; // each program's FPU and SSE registers
+mod sched; // taking turns: round robin on the timer
+mod handoff; // from kernel_main to the first process, and back
+mod syscall; // int 0x80: what programs ask of us
+mod fault; // exceptions in ring 3: pages on demand, or the end

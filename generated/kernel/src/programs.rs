@@ -31,3 +31,22 @@ pub const DEMO: &[&str] = &["hello", "ping", "pong", "pages", "sleeper", "faulty
 pub fn find(name: &[u8]) -> Option<&'static Program> {
     PROGRAMS.iter().find(|program| program.name.as_bytes() == name)
 }
+
+// P:880 kernel/src/programs.rs, continued
+
+use crate::println;
+use alloc::vec::Vec;
+
+/// The programs called `names`, in order; names we do not carry are
+/// reported and skipped.
+pub fn named<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'static Program> {
+    names
+        .filter_map(|name| {
+            let program = find(name.as_bytes());
+            if program.is_none() {
+                println!("rguest: no program called {name}");
+            }
+            program
+        })
+        .collect()
+}

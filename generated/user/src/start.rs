@@ -50,7 +50,11 @@ pub fn run(main: fn()) -> ! {
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
-    println!("process {} panicked: {}", sys::getpid(), info);
+    let pid = sys::getpid();
+    match info.location() {
+        Some(at) => println!("process {pid} panicked at {}:{}: {}", at.file(), at.line(), info.message()),
+        None => println!("process {pid} panicked: {}", info.message()),
+    }
     sys::exit(EXIT_PANIC)
 }
 

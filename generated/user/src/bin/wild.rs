@@ -6,7 +6,7 @@
 #![no_main]
 
 use rguest_user::abi::{self, Syscall};
-use rguest_user::layout::KERNEL_BASE;
+use rguest_user::layout::PHYS_MAP_BASE;
 use rguest_user::{println, sys};
 
 rguest_user::main!(main);
@@ -15,7 +15,7 @@ rguest_user::main!(main);
 const PEEK: u64 = 16;
 
 fn main() {
-    let target = KERNEL_BASE;
+    let target = PHYS_MAP_BASE;
     match abi::decode(sys::syscall(Syscall::Write, target, PEEK, 0)) {
         Err(error) => println!("wild: the kernel would not print {target:#x} for me: {}", error.message()),
         Ok(_) => println!("wild: the kernel printed its own memory for me!"),
