@@ -16,7 +16,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets
@@ -40,6 +40,12 @@ build: tangle ## build the kernel; compiler messages point into the book
 
 qemu: setup build ## boot the kernel in QEMU (TCG) and show its serial output
 	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite
+
+bench: setup build ## boot the bench program under -icount shift=0 and print its table
+	@mkdir -p target
+	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND=programs=bench \
+		QEMU_EXTRA="-icount shift=0" > target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+	@grep '^bench:' target/bench.log || { $(TANGLE) rewrite < target/bench.log; echo "bench: no figures"; exit 1; }
 
 test: setup-book test-tangle test-units test-boot ## run every test
 	@$(MAKE) --no-print-directory book
