@@ -68,11 +68,11 @@ pub static mut USER_FPU: FxArea = FxArea::INITIAL;
 pub fn save(area: &mut FxArea) {
     // SAFETY: one CPU, in the kernel with interrupts off: nobody else reads
     // or writes USER_FPU meanwhile.
-    unsafe { *area = *(&raw const USER_FPU) };
+    unsafe { *area = USER_FPU };
 }
 
 /// Makes `area` the FPU state the next return to ring 3 restores.
 pub fn load(area: &FxArea) {
     // SAFETY: as in `save`.
-    unsafe { *(&raw mut USER_FPU) = *area };
+    unsafe { USER_FPU = *area };
 }

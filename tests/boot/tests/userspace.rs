@@ -1,6 +1,14 @@
 //! Boot tests for the user-program chapters ("Ring 3" to "All together"):
 //! each boots with a `programs=` line and reads what the programs and the
 //! kernel say about them.
+//!
+//! QEMU runs with `-icount shift=0`, so that its clock follows the
+//! instructions executed rather than the host's: where the timer's ticks
+//! fall among the programs' instructions is then the same on every run,
+//! however loaded the machine running the tests is. Without it, a host that
+//! stalls QEMU makes it catch up on missed ticks in a burst, and a burst
+//! can end a program's turn between its line and its yield, which changes
+//! the order of ping's and pong's lines (see "Taking turns").
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
 
@@ -13,7 +21,12 @@ const ROUNDS: usize = 5;
 /// Boots with `cmdline` and insists on a clean run: no panic, QEMU's
 /// success status, and every frame back once the programs are done.
 fn boot(cmdline: &str) -> Outcome {
-    let out = Boot::new(kernel_elf()).append(cmdline).run().expect("could not start QEMU");
+    let out = Boot::new(kernel_elf())
+        .append(cmdline)
+        .arg("-icount")
+        .arg("shift=0")
+        .run()
+        .expect("could not start QEMU");
     eprintln!("{cmdline:?}: QEMU ran for {:?}", out.elapsed);
     assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
     assert!(!out.transcript.contains(PANIC_PREFIX), "the kernel panicked\n{}", out.report());
