@@ -22,7 +22,7 @@ fn main() {
         format!("-T{}", script.display()),
         format!("--defsym=USER_BASE={:#x}", layout::USER_BASE),
         format!("--defsym=PAGE_SIZE={:#x}", layout::PAGE_SIZE),
-        "-zmax-page-size=0x1000".to_string(),
+        format!("-zmax-page-size={:#x}", layout::PAGE_SIZE),
         "--build-id=none".to_string(),
     ] {
         println!("cargo:rustc-link-arg-bins={arg}");
