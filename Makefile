@@ -34,7 +34,8 @@ tangle: ## write generated/ from the book
 check: ## check the book, and that generated/ agrees with it
 	@$(TANGLE) check
 
-build: tangle ## build the kernel; compiler messages point into the book
+build: tangle ## build the user programs and the kernel; compiler messages point into the book
+	@$(USER_CARGO) --color never 2>&1 | $(TANGLE) rewrite
 	@$(KERNEL_CARGO) --color never 2>&1 | $(TANGLE) rewrite
 	@echo "kernel: $(KERNEL_ELF)"
 
