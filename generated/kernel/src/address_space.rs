@@ -4,13 +4,12 @@
 //! upper half is the kernel's, shared by all; and the walk down the tables.
 
 use crate::frame_bitmap::Frame;
-use crate::frames;
-use crate::kernel_space;
-use crate::layout::{phys_to_virt, PAGE_SIZE};
+use crate::layout::phys_to_virt;
 use crate::page_table::{
     Level, PageFlags, PageTable, PageTableEntry, VirtAddr, KERNEL_SLOTS, USER_SLOTS,
 };
-use x86::controlregs::{cr3, cr3_write};
+use crate::pv::{self, EntryAt};
+use crate::{frames, kernel_space};
 
 /// The page table in the frame at `phys`, through the direct map.
 ///
@@ -44,7 +43,8 @@ pub unsafe fn walk<'a>(
         }
         if !entry.is_present() {
             let flags = table_flags?; // a lookup creates nothing
-            *entry = PageTableEntry::new(frames::alloc_zeroed()?.start(), flags);
+            let table = PageTableEntry::new(frames::alloc_zeroed()?.start(), flags);
+            pv::set_entry(EntryAt { root: root.start(), virt, level: at }, entry, table);
         }
         assert!(!entry.flags().contains(PageFlags::HUGE), "walked into a large page at {virt:?}");
         // SAFETY: a present entry above the last level points at the next
@@ -101,8 +101,14 @@ impl AddressSpace {
         if entry.is_present() {
             return Err(MapError::AlreadyMapped);
         }
-        *entry = PageTableEntry::new(frame.start(), flags | PageFlags::PRESENT | PageFlags::USER);
+        let page = PageTableEntry::new(frame.start(), flags | PageFlags::PRESENT | PageFlags::USER);
+        pv::set_entry(self.entry_at(virt), entry, page);
         Ok(())
+    }
+
+    /// Where the last-level entry for `virt` is, for `pv::set_entry`.
+    fn entry_at(&self, virt: VirtAddr) -> EntryAt {
+        EntryAt { root: self.pml4.start(), virt, level: Level::Pt }
     }
 }
 
@@ -126,10 +132,9 @@ impl AddressSpace {
             return None;
         }
         let frame = Frame::from_start(entry.addr());
-        *entry = PageTableEntry::EMPTY;
+        pv::set_entry(self.entry_at(virt), entry, PageTableEntry::EMPTY);
         if self.is_active() {
-            // SAFETY: invlpg only drops a cached translation.
-            unsafe { x86::tlb::flush(virt.as_u64() as usize) };
+            pv::flush_tlb_page(virt);
         }
         Some(frame)
     }
@@ -149,14 +154,12 @@ impl AddressSpace {
     pub fn activate(&self) {
         // SAFETY: the upper half, where all of the kernel lives, is the same
         // in every address space; and `Drop` never frees a loaded one.
-        unsafe { cr3_write(self.pml4.start()) };
+        unsafe { pv::write_cr3(self.pml4.start()) };
     }
 
     /// Whether the processor is translating through this address space.
     pub fn is_active(&self) -> bool {
-        // SAFETY: reading cr3 in ring 0 has no effect.
-        let loaded = unsafe { cr3() } as u64 & !(PAGE_SIZE - 1);
-        loaded == self.pml4.start()
+        pv::read_cr3() == self.pml4.start()
     }
 }
 

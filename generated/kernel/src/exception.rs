@@ -3,8 +3,9 @@
 //! Exceptions: ring 3's go to the process code's hook; ring 0's are bugs,
 //! reported with every register before we stop.
 
-use crate::qemu_exit::{exit_qemu, QemuExitCode};
-use crate::serial::{SerialPort, COM1_BASE};
+use crate::console::Console;
+use crate::pv;
+use crate::qemu_exit::QemuExitCode;
 use crate::trap::HOOKS;
 use crate::trapframe::TrapFrame;
 use crate::vectors::{DOUBLE_FAULT, MACHINE_CHECK, NMI, PAGE_FAULT};
@@ -41,16 +42,14 @@ pub fn handle(frame: &mut TrapFrame) {
 // P:650 kernel/src/exception.rs, continued
 /// Report a trap that should not have happened, and stop with a failure.
 pub fn fatal(frame: &TrapFrame, what: &str) -> ! {
-    // SAFETY: as in the panic handler: one CPU, and we never return, so
-    // sharing COM1 with an abandoned lock holder costs at most a garbled line.
-    let mut port = unsafe { SerialPort::new(COM1_BASE) };
+    // As in the panic handler: one CPU, and we never return, so sharing
+    // the console with an abandoned lock holder costs at most a garbled line.
+    let mut port = Console;
     let f = frame;
     let _ = writeln!(port, "\nrguest: FATAL: {what} in ring {} (vector {}, error code {:#x}) at rip {:#x}",
                      f.ring(), f.vector, f.error_code, f.rip);
     if f.vector == PAGE_FAULT {
-        // SAFETY: reading cr2 has no side effects; we are in ring 0.
-        let cr2 = unsafe { x86::controlregs::cr2() };
-        let _ = writeln!(port, "rguest:   cr2 {cr2:#018x}");
+        let _ = writeln!(port, "rguest:   cr2 {:#018x}", pv::read_cr2());
     }
     for regs in [
         [("rax", f.rax), ("rbx", f.rbx), ("rcx", f.rcx), ("rdx", f.rdx)],
@@ -65,5 +64,5 @@ pub fn fatal(frame: &TrapFrame, what: &str) -> ! {
         }
         let _ = writeln!(port);
     }
-    exit_qemu(QemuExitCode::Failure)
+    pv::shutdown(QemuExitCode::Failure)
 }

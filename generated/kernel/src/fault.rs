@@ -6,7 +6,7 @@
 use crate::sched::{self, Leave, SCHEDULER};
 use crate::trapframe::TrapFrame;
 use crate::vectors::PAGE_FAULT;
-use crate::{exception, println};
+use crate::{exception, println, pv};
 use core::fmt;
 use x86::irq::PageFaultError;
 
@@ -16,8 +16,7 @@ pub fn user_fault(frame: &mut TrapFrame) {
     if frame.vector != PAGE_FAULT {
         return kill(frame, format_args!("{} at rip {rip:#x}", exception::name(frame.vector)));
     }
-    // SAFETY: reading cr2 in ring 0 has no side effects.
-    let addr = unsafe { x86::controlregs::cr2() } as u64;
+    let addr = pv::read_cr2();
     let error = PageFaultError::from_bits_truncate(frame.error_code as u32);
     let cause = if error.contains(PageFaultError::P) {
         "protection violation"

@@ -3,12 +3,9 @@
 //! The Global Descriptor Table: the segments the kernel and user programs
 //! run in, and the descriptor of the task state segment.
 
-use crate::tss;
+use crate::{pv, tss};
 use core::mem::{offset_of, size_of};
-use x86::bits64::segmentation::load_cs;
-use x86::dtables::{lgdt, DescriptorTablePointer};
-use x86::segmentation::{load_ds, load_es, load_fs, load_gs, load_ss, SegmentSelector};
-use x86::task::load_tr;
+use x86::segmentation::SegmentSelector;
 use x86::Ring;
 
 /// A code or data segment descriptor. Long mode ignores base and limit;
@@ -72,7 +69,7 @@ impl TssDescriptor {
 
 // P:550 kernel/src/gdt.rs, continued
 #[repr(C, align(16))]
-struct Gdt {
+pub struct Gdt {
     null: SegmentDescriptor,
     kernel_code: SegmentDescriptor,
     kernel_data: SegmentDescriptor,
@@ -110,18 +107,15 @@ const _: () = assert!(USER_CS.bits() == USER_DS.bits() + size_of::<SegmentDescri
 /// Call once, at boot, after `tss::init`.
 pub fn init() {
     let gdt = &raw mut GDT;
-    // SAFETY: we run once, at boot, on the only CPU, with interrupts off;
-    // the GDT is static, so it outlives the GDTR pointing at it, and every
-    // selector we load names a descriptor fit for its register.
+    // SAFETY: we run once, at boot, on the only CPU, with interrupts off:
+    // nothing else uses the GDT yet.
+    unsafe { (*gdt).tss = TssDescriptor::new(tss::base(), tss::LIMIT) };
+    // SAFETY: the GDT is static, so it outlives the GDTR pointing at it;
+    // from now on only the processor writes to it (the busy bit); its
+    // kernel selectors name the kernel's segments, and TSS an available
+    // TSS, loaded this once.
     unsafe {
-        (*gdt).tss = TssDescriptor::new(tss::base(), tss::LIMIT);
-        lgdt(&DescriptorTablePointer::new(&*gdt));
-        load_cs(KERNEL_CS);
-        load_ss(KERNEL_DS);
-        load_ds(KERNEL_DS);
-        load_es(KERNEL_DS);
-        load_fs(SegmentSelector::from_raw(0));
-        load_gs(SegmentSelector::from_raw(0));
-        load_tr(TSS);
+        pv::load_gdt(&*gdt);
+        pv::load_tss(TSS);
     }
 }

@@ -2,14 +2,12 @@
 // P:680 kernel/src/idle.rs
 //! The idle loop: the one place the kernel lets interrupts in.
 
+use crate::pv;
+
 /// Sleep with interrupts enabled until `done` says the waiting is over;
 /// `done` is asked with interrupts off, after each interrupt.
 pub fn idle_until(mut done: impl FnMut() -> bool) {
     while !done() {
-        // SAFETY: sti takes effect after hlt has started, so no interrupt is
-        // missed; handlers run on this stack, below a stack pointer under
-        // which nothing lives, and return with interrupts enabled, which
-        // cli undoes; they may change any register a call may.
-        unsafe { core::arch::asm!("sti", "hlt", "cli", clobber_abi("C"), options(att_syntax)) };
+        pv::wait_for_interrupt();
     }
 }

@@ -4,9 +4,8 @@
 //! vector's entry stub.
 
 use crate::tss::Ist;
-use crate::{entry, gdt, vectors};
+use crate::{entry, gdt, pv, vectors};
 use core::mem::size_of;
-use x86::dtables::{lidt, DescriptorTablePointer};
 use x86::Ring;
 
 /// A 64-bit interrupt gate (SDM Vol. 3A, 6.14.1).
@@ -51,7 +50,10 @@ impl Gate {
 }
 
 // P:630 kernel/src/idt.rs, continued
-static mut IDT: [Gate; vectors::VECTORS] = [Gate::NOT_PRESENT; vectors::VECTORS];
+/// A whole table: a gate for every vector.
+pub type Idt = [Gate; vectors::VECTORS];
+
+static mut IDT: Idt = [Gate::NOT_PRESENT; vectors::VECTORS];
 
 /// Fill the IDT and load it. Call once, at boot, after `gdt::init`.
 pub fn init() {
@@ -68,5 +70,5 @@ pub fn init() {
     }
     // SAFETY: every gate now leads to a stub in the kernel's code segment,
     // and the table is static, so it outlives the IDTR pointing at it.
-    unsafe { lidt(&DescriptorTablePointer::new(&*idt)) };
+    unsafe { pv::load_idt(&*idt) };
 }

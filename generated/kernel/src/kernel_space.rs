@@ -12,10 +12,9 @@ use crate::layout::{
 };
 use crate::memory_map::{MemoryMap, RegionKind};
 use crate::page_table::{Level, PageFlags, PageTableEntry, VirtAddr, KERNEL_SLOTS};
-use crate::{frames, kernel_image, println};
+use crate::{frames, kernel_image, println, pv};
 use core::ops::Range;
 use spin::Once;
-use x86::controlregs::{cr0, cr0_write, cr3_write, Cr0};
 
 /// Tables of the kernel's half: the pages below them decide.
 const KERNEL_TABLE: PageFlags = PageFlags::PRESENT.union(PageFlags::WRITABLE);
@@ -88,9 +87,7 @@ pub fn init(map: &MemoryMap) {
 
     KERNEL_PML4.call_once(|| pml4);
     activate();
-    // SAFETY: from now on ring 0 honours read-only pages too; nothing in
-    // the kernel writes to its code or read-only data.
-    unsafe { cr0_write(cr0() | Cr0::CR0_WRITE_PROTECT) };
+    pv::write_protect();
     println!("rguest: page tables: the kernel's own; {} MiB of RAM mapped at {:#x}; \
               no identity map", mapped >> 20, PHYS_MAP_BASE);
 }
@@ -99,5 +96,5 @@ pub fn init(map: &MemoryMap) {
 pub fn activate() {
     // SAFETY: the kernel's tables map the whole kernel image, its stack
     // included, at the addresses it runs at, and all RAM in the direct map.
-    unsafe { cr3_write(pml4().start()) };
+    unsafe { pv::write_cr3(pml4().start()) };
 }

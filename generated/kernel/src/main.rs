@@ -11,12 +11,13 @@
 mod layout; // every fixed address and size
 mod boot; // the multiboot header and the way into long mode
 mod multiboot; // what the loader promises us, and what it tells us
-mod serial; // COM1, and print!/println!
+mod serial; // COM1
+mod console; // print!/println!, to whatever the console is
 mod qemu_exit; // ending QEMU with a status
 mod panic; // what a panic prints, and where it leaves us
 mod mem; // memcpy and friends, which the compiler assumes exist
 
-use qemu_exit::{exit_qemu, QemuExitCode};
+use qemu_exit::QemuExitCode;
 
 // P:030 kernel/src/main.rs, continued
 /// The first line we print; tests look for it.
@@ -59,6 +60,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // P:690 <<kernel-main-init>>, continued
     serial_input::init();
+
+    // G:210 <<kernel-main-init>>, continued
+    println!("rguest: privileged operations: {}", pv::ops().name);
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
@@ -99,8 +103,13 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
         println!("rguest: all programs done; free frames: {free_now} (at start {free_at_start})");
         assert_eq!(free_now, free_at_start, "the programs' memory did not all come back");
     }
+
+    // G:220 <<kernel-main-options>>, continued
+    if info.has_option("pv-test") {
+        pv_test::run();
+    }
     // P:900 <<kernel-main-farewell>>
-    exit_qemu(QemuExitCode::Success)
+    pv::shutdown(QemuExitCode::Success)
 }
 
 // P:400 kernel/src/main.rs, continued
@@ -171,3 +180,8 @@ mod sched; // taking turns: round robin on the timer
 mod handoff; // from kernel_main to the first process, and back
 mod syscall; // int 0x80: what programs ask of us
 mod fault; // exceptions in ring 3: pages on demand, or the end
+
+// G:210 kernel/src/main.rs, continued
+mod pv; // the table of privileged operations
+mod pv_native; // its filling on a real machine
+mod pv_test; // pv-test: the interrupt flag, seen from the timer

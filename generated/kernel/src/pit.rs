@@ -3,7 +3,7 @@
 //! The 8254 programmable interval timer: channel 0 interrupts on line 0,
 //! TIMER_HZ times a second, and we count the ticks.
 
-use crate::pic;
+use crate::pv;
 use core::sync::atomic::{AtomicU64, Ordering};
 use x86::io::outb;
 
@@ -28,6 +28,13 @@ const CHANNEL0_RATE_GENERATOR: u8 = SELECT_CHANNEL0 | ACCESS_LOW_THEN_HIGH | MOD
 static TICKS: AtomicU64 = AtomicU64::new(0);
 
 pub fn init() {
+    pv::timer_start();
+    pv::unmask_irq(IRQ);
+}
+
+/// The native `timer_start`: channel 0 interrupts TIMER_HZ times a second,
+/// for good.
+pub fn start_rate_generator() {
     let [low, high] = (DIVISOR as u16).to_le_bytes();
     // SAFETY: the timer's ports; the command selects what the two data
     // writes mean.
@@ -36,12 +43,12 @@ pub fn init() {
         outb(CHANNEL0_DATA, low);
         outb(CHANNEL0_DATA, high);
     }
-    pic::unmask(IRQ);
 }
 
-/// Line 0 fired: one more tick.
+/// Line 0 fired: one more tick, and the next one arranged.
 pub fn interrupt() {
     TICKS.fetch_add(1, Ordering::Relaxed);
+    pv::timer_next();
 }
 
 /// Ticks since `init`.

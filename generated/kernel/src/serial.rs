@@ -85,30 +85,11 @@ impl Write for SerialPort {
 
 // P:260 kernel/src/serial.rs, continued
 // SAFETY: COM1 exists on every PC we boot on, and this is its only owner
-// (the panic handler's emergency writer aside).
+// (the console's transmitter aside, which only ever sends).
 pub static COM1: Mutex<SerialPort> = Mutex::new(unsafe { SerialPort::new(COM1_BASE) });
 
 pub fn init() {
     COM1.lock().init();
-}
-
-#[doc(hidden)]
-pub fn _print(args: fmt::Arguments) {
-    // Writing to the UART cannot fail.
-    let _ = COM1.lock().write_fmt(args);
-}
-
-/// Like the standard `print!`, to COM1.
-#[macro_export]
-macro_rules! print {
-    ($($arg:tt)*) => ($crate::serial::_print(format_args!($($arg)*)));
-}
-
-/// Like the standard `println!`, to COM1.
-#[macro_export]
-macro_rules! println {
-    () => ($crate::print!("\n"));
-    ($($arg:tt)*) => ($crate::print!("{}\n", format_args!($($arg)*)));
 }
 
 // P:690 kernel/src/serial.rs, continued

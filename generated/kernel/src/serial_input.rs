@@ -4,7 +4,7 @@
 //! echoed.
 
 use crate::serial::COM1;
-use crate::{pic, println};
+use crate::{println, pv};
 use core::sync::atomic::{AtomicU64, Ordering};
 use spin::Mutex;
 
@@ -22,7 +22,7 @@ static LINES: AtomicU64 = AtomicU64::new(0);
 
 pub fn init() {
     COM1.lock().enable_receive_interrupt();
-    pic::unmask(IRQ);
+    pv::unmask_irq(IRQ);
 }
 
 /// COM1 interrupted: take everything it has.

@@ -5,10 +5,9 @@
 
 use crate::abi::{self, Error, Syscall};
 use crate::sched::{self, Leave, SCHEDULER};
-use crate::serial::COM1;
 use crate::trapframe::TrapFrame;
 use crate::user_memory::LoadError;
-use crate::{pit, println, programs, vectors};
+use crate::{console, pit, println, programs, vectors};
 use core::fmt::Write;
 
 /// Milliseconds per timer tick: the resolution of sleep and clock.
@@ -65,13 +64,14 @@ fn write(buffer: u64, length: u64) -> Result<u64, Error> {
     let mut bytes = [0u8; WRITE_MAX];
     let bytes = &mut bytes[..(length as usize).min(WRITE_MAX)];
     SCHEDULER.lock().current().memory.read(buffer, bytes)?;
-    let mut console = COM1.lock();
-    for chunk in bytes.utf8_chunks() {
-        let _ = console.write_str(chunk.valid());
-        if !chunk.invalid().is_empty() {
-            let _ = console.write_char(char::REPLACEMENT_CHARACTER);
+    console::locked(|console| {
+        for chunk in bytes.utf8_chunks() {
+            let _ = console.write_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                let _ = console.write_char(char::REPLACEMENT_CHARACTER);
+            }
         }
-    }
+    });
     Ok(bytes.len() as u64)
 }
 

@@ -5,7 +5,7 @@
 
 use crate::trapframe::TrapFrame;
 use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, SYSCALL};
-use crate::{exception, pic, pit, serial_input};
+use crate::{exception, pit, pv, serial_input};
 use spin::Mutex;
 
 /// What the kernel does with traps that only processes give meaning to.
@@ -42,7 +42,7 @@ pub extern "C" fn dispatch(frame: &mut TrapFrame) {
 // P:640 kernel/src/trap.rs, continued
 fn interrupt(frame: &mut TrapFrame) {
     let irq = (frame.vector - IRQ_BASE) as u8;
-    if pic::is_spurious(irq) {
+    if pv::is_spurious(irq) {
         return;
     }
     match irq {
@@ -50,7 +50,7 @@ fn interrupt(frame: &mut TrapFrame) {
         serial_input::IRQ => serial_input::interrupt(),
         _ => exception::fatal(frame, "interrupt from a masked line"),
     }
-    pic::end_of_interrupt(irq);
+    pv::end_of_interrupt(irq);
     if irq == pit::IRQ {
         let hook = HOOKS.lock().tick;
         if let Some(tick) = hook {

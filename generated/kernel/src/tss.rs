@@ -5,6 +5,7 @@
 //! cannot trust the current stack.
 
 use crate::layout::{IST_STACK_SIZE, KERNEL_STACK_SIZE};
+use crate::pv;
 use core::mem::size_of;
 
 #[repr(C, packed(4))]
@@ -80,6 +81,15 @@ pub fn init() {
 /// `top` must be the 16-byte-aligned top of a stack that stays valid, and
 /// unused by anything else, while user code can trap.
 pub unsafe fn set_kernel_stack(top: u64) {
+    // SAFETY: the caller's promise is the operation's.
+    unsafe { pv::set_kernel_stack(top) };
+}
+
+/// The native `set_kernel_stack`: RSP0 in our TSS.
+///
+/// # Safety
+/// As for `set_kernel_stack`.
+pub unsafe fn store_rsp0(top: u64) {
     // SAFETY: one CPU, interrupts off in the kernel: nobody reads RSP0 while
     // we write it (the processor reads it only on a trap from ring 3).
     unsafe { (&raw mut TSS.rsp[0]).write_unaligned(top) };
