@@ -57,7 +57,8 @@ QEMU          ?= qemu-system-x86_64
 QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The kernel command line (multiboot), e.g. KERNEL_APPEND=panic-test.
-KERNEL_APPEND ?=
+# By default the Host launches two Guests from its own image (-initrd).
+KERNEL_APPEND ?= guests=2
 # More QEMU arguments for one run, e.g. QEMU_EXTRA="-icount shift=0".
 QEMU_EXTRA    ?=
 # The status QEMU exits with when the kernel reports success (0x10 * 2 + 1).
@@ -73,7 +74,7 @@ kernel-build: user-build
 	@echo "kernel: $(KERNEL_ELF)"
 
 kernel-run: kernel-build
-	@status=0; $(QEMU) $(QEMU_FLAGS) $(QEMU_EXTRA) -kernel $(KERNEL_ELF) \
+	@status=0; $(QEMU) $(QEMU_FLAGS) $(QEMU_EXTRA) -kernel $(KERNEL_ELF) -initrd $(KERNEL_ELF) \
 		$(if $(KERNEL_APPEND),-append "$(KERNEL_APPEND)") || status=$$?; \
 	if [ $$status -eq $(KERNEL_SUCCESS_STATUS) ]; then \
 		echo "kernel-run: success (QEMU status $$status)"; \

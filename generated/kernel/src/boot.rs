@@ -112,5 +112,9 @@ core::arch::global_asm!(
 
     // P:210 <<boot-asm-operands>>, continued
     BOOT_STACK_SIZE = const BOOT_STACK_SIZE,
+
+    // G:020 <<boot-asm-operands>>, continued
+    GUEST_HEADER_MAGIC = const crate::guest_abi::GUEST_HEADER_MAGIC,
+    guest_main = sym crate::guest_boot::guest_main,
     options(att_syntax)
 );

@@ -133,3 +133,22 @@ start64:
 boot_stack:
         .skip   {BOOT_STACK_SIZE}
 boot_stack_top:
+
+# G:020 kernel/src/boot.s, continued
+
+# The Guest header, right behind the multiboot header: a Host finds it
+# there, and starts a Guest at guest_start64.
+        .section .boot.header, "a"
+        .balign 8
+guest_header:
+        .quad   {GUEST_HEADER_MAGIC}
+        .quad   guest_start64
+
+# A Guest starts here: long mode, ring 1, the Host's page tables, and in
+# rdi the guest-physical address of its boot information.
+        .section .text.start64, "ax"
+guest_start64:
+        lea     boot_stack_top(%rip), %rsp
+        xor     %ebp, %ebp              # end of the frame-pointer chain
+        call    {guest_main}
+        ud2                             # guest_main never returns

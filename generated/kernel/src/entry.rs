@@ -11,7 +11,7 @@ use core::mem::offset_of;
 /// fault, invalid TSS, segment not present, stack fault, general
 /// protection, page fault, alignment check, control protection, VMM
 /// communication and security exception.
-const HAS_ERROR_CODE: u32 = 1 << 8 | 1 << 10 | 1 << 11 | 1 << 12 | 1 << 13
+pub const HAS_ERROR_CODE: u32 = 1 << 8 | 1 << 10 | 1 << 11 | 1 << 12 | 1 << 13
     | 1 << 14 | 1 << 17 | 1 << 21 | 1 << 29 | 1 << 30;
 
 // P:620 <<entry-layout-checks>>
@@ -26,6 +26,7 @@ core::arch::global_asm!(
     EXCEPTIONS = const EXCEPTIONS,
     HAS_ERROR_CODE = const HAS_ERROR_CODE,
     // P:620 <<entry-asm-operands>>
+    // P:620 <<trap-frame-offsets>>
     FRAME_REGS = const offset_of!(TrapFrame, vector),
     FRAME_RIP = const offset_of!(TrapFrame, rip),
     FRAME_RAX = const offset_of!(TrapFrame, rax),

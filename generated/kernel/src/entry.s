@@ -35,6 +35,7 @@ trap_stub_table:
 trap_common:
         sub     ${FRAME_REGS}, %rsp     # room for the general registers
         # P:620 <<trap-entry-save>>
+        # P:620 <<trap-frame-save>>
         mov     %rax, {FRAME_RAX}(%rsp)
         mov     %rbx, {FRAME_RBX}(%rsp)
         mov     %rcx, {FRAME_RCX}(%rsp)
@@ -64,6 +65,7 @@ trap_common:
         .globl  trap_return
 trap_return:
         # P:620 <<trap-entry-restore>>
+        # P:620 <<trap-frame-restore>>
         mov     {FRAME_RAX}(%rsp), %rax
         mov     {FRAME_RBX}(%rsp), %rbx
         mov     {FRAME_RCX}(%rsp), %rcx

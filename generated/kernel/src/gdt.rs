@@ -15,6 +15,7 @@ use x86::Ring;
 pub struct SegmentDescriptor(u64);
 
 impl SegmentDescriptor {
+    const ACCESSED: u64 = 1 << 40; // set by the processor on first use
     const WRITABLE: u64 = 1 << 41; // data: writable; code: readable
     const EXECUTABLE: u64 = 1 << 43;
     const CODE_OR_DATA: u64 = 1 << 44; // clear for system descriptors
@@ -29,14 +30,15 @@ impl SegmentDescriptor {
     pub const fn code64(dpl: Ring) -> Self {
         SegmentDescriptor(
             Self::PRESENT | Self::CODE_OR_DATA | Self::EXECUTABLE | Self::WRITABLE
-                | Self::LONG_MODE | (dpl as u64) << Self::DPL_SHIFT,
+                | Self::ACCESSED | Self::LONG_MODE | (dpl as u64) << Self::DPL_SHIFT,
         )
     }
 
     /// A writable data segment usable at privilege `dpl` (as a stack, too).
     pub const fn data(dpl: Ring) -> Self {
         SegmentDescriptor(
-            Self::PRESENT | Self::CODE_OR_DATA | Self::WRITABLE | (dpl as u64) << Self::DPL_SHIFT,
+            Self::PRESENT | Self::CODE_OR_DATA | Self::WRITABLE | Self::ACCESSED
+                | (dpl as u64) << Self::DPL_SHIFT,
         )
     }
 }
@@ -68,6 +70,7 @@ impl TssDescriptor {
 }
 
 // P:550 kernel/src/gdt.rs, continued
+#[derive(Clone, Copy)]
 #[repr(C, align(16))]
 pub struct Gdt {
     null: SegmentDescriptor,
@@ -76,6 +79,8 @@ pub struct Gdt {
     user_data: SegmentDescriptor,
     user_code: SegmentDescriptor,
     tss: TssDescriptor,
+    guest_code: SegmentDescriptor,
+    guest_data: SegmentDescriptor,
 }
 
 static mut GDT: Gdt = Gdt {
@@ -85,6 +90,8 @@ static mut GDT: Gdt = Gdt {
     user_data: SegmentDescriptor::data(Ring::Ring3),
     user_code: SegmentDescriptor::code64(Ring::Ring3),
     tss: TssDescriptor::NULL,
+    guest_code: SegmentDescriptor::code64(Ring::Ring1),
+    guest_data: SegmentDescriptor::data(Ring::Ring1),
 };
 
 /// The selector for the slot at byte `offset` of the GDT, asking for `rpl`.
@@ -97,6 +104,8 @@ pub const KERNEL_DS: SegmentSelector = selector(offset_of!(Gdt, kernel_data), Ri
 pub const USER_DS: SegmentSelector = selector(offset_of!(Gdt, user_data), Ring::Ring3);
 pub const USER_CS: SegmentSelector = selector(offset_of!(Gdt, user_code), Ring::Ring3);
 const TSS: SegmentSelector = selector(offset_of!(Gdt, tss), Ring::Ring0);
+pub const GUEST_CS: SegmentSelector = selector(offset_of!(Gdt, guest_code), Ring::Ring1);
+pub const GUEST_DS: SegmentSelector = selector(offset_of!(Gdt, guest_data), Ring::Ring1);
 
 const _: () = assert!(KERNEL_CS.bits() == crate::boot::KERNEL_CS);
 const _: () = assert!(KERNEL_DS.bits() == crate::boot::KERNEL_DS);
@@ -117,5 +126,24 @@ pub fn init() {
     unsafe {
         pv::load_gdt(&*gdt);
         pv::load_tss(TSS);
+    }
+}
+
+// S:040 kernel/src/gdt.rs, continued
+/// The bit of a TSS descriptor that `ltr` sets: "busy".
+pub const TSS_BUSY_BIT: u64 = 41;
+/// Where the TSS descriptor is in a GDT, and its selector.
+pub const TSS_OFFSET: usize = offset_of!(Gdt, tss);
+pub const TASK_REGISTER: SegmentSelector = TSS;
+
+impl Gdt {
+    /// A Guest's GDT: the Host's segments, and the TSS at `tss`.
+    pub fn for_guest(tss: u64) -> Gdt {
+        Gdt {
+            tss: TssDescriptor::new(tss, tss::LIMIT),
+            // SAFETY: we copy the descriptors, never changed after boot
+            // but for the TSS slot, which we replace.
+            ..unsafe { core::ptr::read(&raw const GDT) }
+        }
     }
 }

@@ -72,3 +72,12 @@ pub fn init() {
     // and the table is static, so it outlives the IDTR pointing at it.
     unsafe { pv::load_idt(&*idt) };
 }
+
+// S:040 kernel/src/idt.rs, continued
+impl Gate {
+    /// A gate into a Switcher stub at `handler`, usable by `int` from
+    /// rings up to `dpl`.
+    pub fn to_switcher(handler: u64, dpl: Ring) -> Gate {
+        Gate::interrupt(handler, dpl, None)
+    }
+}

@@ -98,3 +98,16 @@ pub fn activate() {
     // included, at the addresses it runs at, and all RAM in the direct map.
     unsafe { pv::write_cr3(pml4().start()) };
 }
+
+// S:120 kernel/src/kernel_space.rs, continued
+/// Maps the page at `virt`, in the kernel's half, to `frame`: for the
+/// Switcher's pages, which must be at one fixed address everywhere.
+pub fn map_page(virt: u64, frame: Frame, flags: PageFlags) {
+    let virt = VirtAddr::new(virt).filter(|v| !v.is_user()).expect("not a kernel address");
+    // SAFETY: one CPU, and only boot code changes the kernel's tables; the
+    // entry is a last-level one, so no large page is split.
+    let entry = unsafe { walk(pml4(), virt, Level::Pt, Some(KERNEL_TABLE)) }
+        .expect("out of frames for kernel tables");
+    assert!(!entry.is_present(), "{virt:?} is mapped already");
+    *entry = PageTableEntry::new(frame.start(), flags);
+}

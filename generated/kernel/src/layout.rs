@@ -88,3 +88,24 @@ pub const USER_HEAP_MAX: u64 = 256 * 1024 * 1024;
 
 const _: () = assert!(USER_STACK_TOP < USER_END && USER_BASE.is_multiple_of(PAGE_SIZE));
 const _: () = assert!(USER_STACK_TOP.is_multiple_of(PAGE_SIZE));
+
+// L:060 kernel/src/layout.rs, continued
+
+/// Where the Launcher writes a Guest's boot information, guest-physical.
+pub const GUEST_BOOT_INFO: u64 = PAGE_SIZE;
+
+/// Guest memory when the command line does not say (`guest-mem=`).
+pub const GUEST_MEMORY_DEFAULT: u64 = 16 << 20;
+
+// S:010 kernel/src/layout.rs, continued
+/// The Switcher's code, copied to the start of its region at boot.
+pub const SWITCHER_CODE: u64 = SWITCHER_BASE;
+pub const SWITCHER_CODE_PAGES: u64 = 2;
+
+/// The running Guest's registers page: each Guest maps its own here.
+pub const SWITCHER_REGS: u64 = SWITCHER_CODE + SWITCHER_CODE_PAGES * PAGE_SIZE;
+
+/// The state pages: the Guest's GDT, IDT and TSS, and the Host's saved
+/// state. Writable in the Host, read-only in a Guest.
+pub const SWITCHER_STATE: u64 = SWITCHER_REGS + PAGE_SIZE;
+pub const SWITCHER_STATE_PAGES: u64 = 2;

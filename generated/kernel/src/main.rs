@@ -63,6 +63,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // G:210 <<kernel-main-init>>, continued
     println!("rguest: privileged operations: {}", pv::ops().name);
+
+    // S:130 <<kernel-main-init>>, continued
+    switcher::init();
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
@@ -108,6 +111,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     if info.has_option("pv-test") {
         pv_test::run();
     }
+
+    // L:090 <<kernel-main-options>>, continued
+    launcher::run(&cmdline, info.image_module());
     // P:900 <<kernel-main-farewell>>
     pv::shutdown(QemuExitCode::Success)
 }
@@ -185,3 +191,36 @@ mod fault; // exceptions in ring 3: pages on demand, or the end
 mod pv; // the table of privileged operations
 mod pv_native; // its filling on a real machine
 mod pv_test; // pv-test: the interrupt flag, seen from the timer
+
+// G:050 kernel/src/main.rs, continued
+mod guest_abi; // what a Guest and its Host agree on
+
+// G:070 kernel/src/main.rs, continued
+mod hypercall; // a Guest's way to its Host
+
+// G:090 kernel/src/main.rs, continued
+mod guest_boot; // a Guest's first steps
+
+// L:030 kernel/src/main.rs, continued
+mod guest_memory; // a Guest's memory, and the Host's checked way into it
+
+// L:050 kernel/src/main.rs, continued
+mod guest_image; // loading a Guest's kernel the way a multiboot loader does
+
+// L:090 kernel/src/main.rs, continued
+mod launcher; // launching Guests from the kernel image
+
+// H:030 kernel/src/main.rs, continued
+mod guest; // the Host's record of a Guest, and kill
+
+// H:050 kernel/src/main.rs, continued
+mod run_guest; // the Host's run loop
+
+// H:130 kernel/src/main.rs, continued
+mod hypercalls; // the Host's one big switch
+
+// H:330 kernel/src/main.rs, continued
+mod guest_tables; // the page tables a Guest runs on
+
+// S:130 kernel/src/main.rs, continued
+mod switcher; // the Switcher's pages, and the way into a Guest and back

@@ -88,15 +88,110 @@ impl Info {
     }
 
     /// The physical ranges the loader's data occupies: this block, the
-    /// command line (with its NUL) and the memory map.
-    pub fn loader_data(&self) -> [core::ops::Range<u64>; 3] {
+    /// command line (with its NUL), the memory map, and the module the
+    /// Launcher loads Guests from (with the loader's list of modules).
+    pub fn loader_data(&self) -> [core::ops::Range<u64>; 5] {
         let block = self as *const Info as u64 - crate::layout::PHYS_MAP_BASE;
         let cmdline = self.cmdline.into();
         let mmap = self.mmap_addr.into();
+        let [modules, image] = self.module_data();
         [
             block..block + size_of::<Info>() as u64,
             cmdline..cmdline + self.cmdline().len() as u64 + 1,
             mmap..mmap + self.mmap_length as u64,
+            modules,
+            image,
         ]
+    }
+}
+
+// L:010 kernel/src/multiboot.rs, continued
+
+/// `Info::flags` bit saying `mods_count` and `mods_addr` are valid.
+const INFO_MODULES: u32 = 1 << 3;
+
+/// One entry of the loader's list of modules.
+#[repr(C)]
+struct Module {
+    start: u32,
+    end: u32,
+    string: u32,
+    reserved: u32,
+}
+
+impl Info {
+    /// The first module, if the loader loaded any.
+    fn first_module(&self) -> Option<&'static Module> {
+        if self.flags & INFO_MODULES == 0 || self.mods_count == 0 {
+            return None;
+        }
+        // SAFETY: the loader promises mods_count entries there, which
+        // `loader_data` keeps from being handed out.
+        Some(unsafe { &*(phys_to_virt(self.mods_addr.into()) as *const Module) })
+    }
+
+    /// The physical ranges of the list of modules and of the first module
+    /// (both empty if there is none).
+    fn module_data(&self) -> [core::ops::Range<u64>; 2] {
+        let Some(module) = self.first_module() else { return [0..0, 0..0] };
+        let list = self.mods_addr as u64;
+        [
+            list..list + self.mods_count as u64 * size_of::<Module>() as u64,
+            module.start.into()..module.end.into(),
+        ]
+    }
+
+    /// The first module's bytes: the kernel image Guests are loaded from.
+    pub fn image_module(&self) -> Option<&'static [u8]> {
+        let module = self.first_module()?;
+        let start = phys_to_virt(module.start.into()) as *const u8;
+        // SAFETY: the loader put the file there, and `loader_data` keeps
+        // its frames from being handed out.
+        Some(unsafe { core::slice::from_raw_parts(start, (module.end - module.start) as usize) })
+    }
+}
+
+// L:040 kernel/src/multiboot.rs, continued
+
+/// A multiboot header as it lies in an image, with the a.out kludge's
+/// address words.
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Header {
+    pub magic: u32,
+    pub flags: u32,
+    pub checksum: u32,
+    pub header_addr: u32,
+    pub load_addr: u32,
+    pub load_end_addr: u32,
+    pub bss_end_addr: u32,
+    pub entry_addr: u32,
+}
+
+/// A loader looks for the header in this much of the file, on 4-byte
+/// boundaries.
+const HEADER_SEARCH: usize = 8192;
+const HEADER_ALIGN: usize = 4;
+
+impl Header {
+    /// The multiboot header in `image`, with the a.out kludge's addresses,
+    /// and its offset in the file.
+    pub fn find(image: &[u8]) -> Option<(usize, Header)> {
+        let words = |at: usize| -> Option<[u32; 8]> {
+            let bytes = image.get(at..at + size_of::<Header>())?;
+            Some(core::array::from_fn(|i| {
+                u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("four bytes"))
+            }))
+        };
+        (0..HEADER_SEARCH).step_by(HEADER_ALIGN).find_map(|at| {
+            let [magic, flags, checksum, header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr] =
+                words(at)?;
+            let valid = magic == HEADER_MAGIC
+                && magic.wrapping_add(flags).wrapping_add(checksum) == 0
+                && flags & FLAG_AOUT_KLUDGE != 0;
+            valid.then_some((at, Header {
+                magic, flags, checksum, header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr,
+            }))
+        })
     }
 }

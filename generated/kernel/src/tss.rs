@@ -94,3 +94,19 @@ pub unsafe fn store_rsp0(top: u64) {
     // we write it (the processor reads it only on a trap from ring 3).
     unsafe { (&raw mut TSS.rsp[0]).write_unaligned(top) };
 }
+
+// S:040 kernel/src/tss.rs, continued
+impl TaskStateSegment {
+    /// A Guest's TSS: traps from its rings land below `rsp0`.
+    pub const fn for_guest(rsp0: u64) -> TaskStateSegment {
+        TaskStateSegment {
+            reserved0: 0,
+            rsp: [rsp0, 0, 0],
+            reserved1: 0,
+            ist: [0; 7],
+            reserved2: 0,
+            reserved3: 0,
+            iomap_base: size_of::<TaskStateSegment>() as u16,
+        }
+    }
+}

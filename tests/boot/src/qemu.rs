@@ -95,6 +95,13 @@ impl Boot {
         self
     }
 
+    /// Give the kernel its own ELF file as a multiboot module (QEMU's
+    /// `-initrd`), as `make qemu` does: the image the Launcher loads Guests from.
+    pub fn with_guest_image(self) -> Self {
+        let elf = self.elf.to_str().expect("a UTF-8 kernel path").to_string();
+        self.arg("-initrd").arg(&elf)
+    }
+
     /// Once the serial output contains `prompt`, send `input` to the serial
     /// port (QEMU's standard input). Sending earlier could lose it: the
     /// kernel resets the UART's FIFO when it sets the port up.
