@@ -129,6 +129,44 @@ pub fn init() {
     }
 }
 
+// H:600 kernel/src/gdt.rs, continued
+
+/// The GDT slots a Guest may set: its own segments and its programs'.
+pub const GUEST_GDT_SLOTS: [usize; 4] = [
+    offset_of!(Gdt, user_data) / size_of::<SegmentDescriptor>(),
+    offset_of!(Gdt, user_code) / size_of::<SegmentDescriptor>(),
+    offset_of!(Gdt, guest_code) / size_of::<SegmentDescriptor>(),
+    offset_of!(Gdt, guest_data) / size_of::<SegmentDescriptor>(),
+];
+
+impl SegmentDescriptor {
+    const DPL_MASK: u64 = 0b11 << Self::DPL_SHIFT;
+
+    /// The descriptor whose bits are `bits`, as a Guest sent it, if it is
+    /// a code or data descriptor: then for ring 1 at least, and accessed.
+    pub fn for_guest(bits: u64) -> Option<SegmentDescriptor> {
+        if bits & Self::CODE_OR_DATA == 0 {
+            return None;
+        }
+        let dpl = ((bits & Self::DPL_MASK) >> Self::DPL_SHIFT).max(Ring::Ring1 as u64);
+        Some(SegmentDescriptor((bits & !Self::DPL_MASK) | dpl << Self::DPL_SHIFT | Self::ACCESSED))
+    }
+}
+
+impl Gdt {
+    /// Put `descriptor` in `slot`, one of GUEST_GDT_SLOTS.
+    pub fn set_guest_slot(&mut self, slot: usize, descriptor: SegmentDescriptor) {
+        let field = match slot {
+            s if s == GUEST_GDT_SLOTS[0] => &mut self.user_data,
+            s if s == GUEST_GDT_SLOTS[1] => &mut self.user_code,
+            s if s == GUEST_GDT_SLOTS[2] => &mut self.guest_code,
+            s if s == GUEST_GDT_SLOTS[3] => &mut self.guest_data,
+            _ => panic!("GDT slot {slot} is not a Guest's"),
+        };
+        *field = descriptor;
+    }
+}
+
 // S:040 kernel/src/gdt.rs, continued
 /// The bit of a TSS descriptor that `ltr` sets: "busy".
 pub const TSS_BUSY_BIT: u64 = 41;

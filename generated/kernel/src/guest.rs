@@ -8,6 +8,9 @@ use crate::frame_bitmap::Frame;
 use crate::gdt::Gdt;
 use crate::guest_memory::GuestMemory;
 use crate::guest_tables::GuestTables;
+use crate::interrupts::BITMAP_WORDS;
+use crate::segments::GuestGate;
+use crate::vectors::VECTORS;
 use crate::layout::phys_to_virt;
 use crate::switcher::{self, GuestRegs};
 use crate::trapframe::TrapFrame;
@@ -54,6 +57,15 @@ pub struct Guest {
     pub shared: Option<u64>,
     /// The next slot of the hypercall ring to look at.
     pub next_slot: usize,
+    /// Where it wants each vector delivered (see Segments).
+    pub idt: [Option<GuestGate>; VECTORS],
+    /// Interrupts raised and not yet delivered, a bit per vector; when its
+    /// clock runs out (time-stamp counter); whether it is halted; its
+    /// kernel stack for traps from ring 3 (see Interrupts and the clock).
+    pub pending: [u64; BITMAP_WORDS],
+    pub clock: Option<u64>,
+    pub halted: bool,
+    pub kernel_stack: Option<u64>,
     pub ending: Option<Ending>,
     pub counters: Counters,
     /// Console output not yet printed: the line so far.
@@ -67,8 +79,9 @@ impl Guest {
         let tables = GuestTables::new(&memory, regs).expect("no frames for a Guest's page tables");
         let mut guest = Guest {
             id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
-            shared: None, next_slot: 0, ending: None, counters: Counters::default(),
-            console: Vec::new(),
+            shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
+            clock: None, halted: false, kernel_stack: None, ending: None,
+            counters: Counters::default(), console: Vec::new(),
         };
         guest.regs().init(frame);
         guest

@@ -57,17 +57,33 @@ pub enum Hypercall {
     Shutdown = 2,
     /// Write rsi bytes from guest-physical address rdi to the console.
     ConsoleWrite = 3,
+    /// Set GDT slot rdi (one of `GUEST_GDT_SLOTS`) to descriptor rsi.
+    LoadGdtEntry = 4,
+    /// Set IDT vector rdi to the gate whose two words are rsi and rdx.
+    LoadIdtEntry = 5,
+    /// Traps from ring 3 are delivered on the stack below rdi.
+    SetStack = 6,
+    /// Raise the timer's interrupt rdi nanoseconds from now (0: never).
+    SetClockEvent = 7,
+    /// Sleep until an interrupt is pending.
+    Halt = 8,
 }
 
 impl Hypercall {
-    pub const ALL: [Hypercall; 4] =
-        [Hypercall::FlushAsync, Hypercall::Init, Hypercall::Shutdown, Hypercall::ConsoleWrite];
+    pub const ALL: [Hypercall; 9] = [
+        Hypercall::FlushAsync, Hypercall::Init, Hypercall::Shutdown, Hypercall::ConsoleWrite,
+        Hypercall::LoadGdtEntry, Hypercall::LoadIdtEntry, Hypercall::SetStack,
+        Hypercall::SetClockEvent, Hypercall::Halt,
+    ];
 
     /// The call numbered `number`, if there is one.
     pub fn from_number(number: u64) -> Option<Hypercall> {
         Self::ALL.into_iter().find(|&call| call as u64 == number)
     }
 }
+
+/// The selectors a Guest runs with, and the GDT slots it may set.
+pub use crate::gdt::{GUEST_CS, GUEST_DS, GUEST_GDT_SLOTS};
 
 /// Why a Guest shuts down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +115,7 @@ pub struct QueuedCall {
 /// The page a Guest shares with its Host (lguest's `lguest_data`).
 #[repr(C, align(4096))]
 pub struct SharedPage {
-    /// The Guest's interrupt flag: nonzero when it takes interrupts.
+    /// The Guest's interrupt flag: `IRQ_ENABLED`, or 0.
     pub irq_enabled: u64,
     /// Interrupts the Guest does not want now, one bit per vector.
     pub blocked_interrupts: [u64; 4],
@@ -116,6 +132,9 @@ pub struct SharedPage {
     pub ring: [QueuedCall; RING_SLOTS],
 }
 const _: () = assert!(size_of::<SharedPage>() == 4096);
+
+/// `irq_enabled` when interrupts are enabled: the same bit as in rflags.
+pub const IRQ_ENABLED: u64 = 1 << 9;
 
 impl SharedPage {
     /// A fresh page: interrupts disabled, nothing blocked, the ring free.

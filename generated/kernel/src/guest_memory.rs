@@ -41,6 +41,11 @@ impl GuestMemory {
         (gpa < self.size() && gpa.is_multiple_of(PAGE_SIZE))
             .then(|| Frame::from_start(self.first.start() + gpa))
     }
+
+    /// The guest-physical address of host-physical `phys`, if it is ours.
+    pub fn guest_phys(&self, phys: u64) -> Option<u64> {
+        phys.checked_sub(self.first.start()).filter(|&gpa| gpa < self.size())
+    }
 }
 
 impl Drop for GuestMemory {

@@ -110,3 +110,17 @@ fn free_tables(phys: u64, level: Level) {
     }
     frames::free(Frame::from_start(phys));
 }
+
+// H:340 kernel/src/guest_tables.rs, continued
+
+impl GuestTables {
+    /// The guest-physical address `virt` reaches in these tables, if it is
+    /// mapped (and writable, if `write`) and in `memory`.
+    pub fn guest_phys(&self, memory: &GuestMemory, virt: u64, write: bool) -> Option<u64> {
+        let virt = VirtAddr::new(virt)?;
+        // SAFETY: we only read, and nothing changes the tables meanwhile.
+        let entry = unsafe { walk(self.pml4, virt, Level::Pt, None) }?;
+        let usable = entry.is_present() && (!write || entry.flags().contains(PageFlags::WRITABLE));
+        usable.then(|| memory.guest_phys(entry.addr() + virt.page_offset()))?
+    }
+}

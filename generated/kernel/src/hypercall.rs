@@ -27,7 +27,7 @@ pub fn guest_phys<T>(virt: *const T) -> u64 {
     if virt >= KERNEL_BASE { virt - KERNEL_BASE } else { virt - PHYS_MAP_BASE }
 }
 
-// G:070 kernel/src/hypercall.rs, continued
+// G:060 kernel/src/hypercall.rs, continued
 
 /// Writes to the Guest's console, one hypercall per piece.
 pub struct HostConsole;

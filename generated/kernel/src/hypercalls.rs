@@ -9,7 +9,7 @@ use crate::guest_abi::{
 };
 use crate::guest_memory::Plain;
 use crate::layout::PAGE_SIZE;
-use crate::tsc;
+use crate::{interrupts, segments, tsc};
 use alloc::format;
 use core::mem::offset_of;
 
@@ -28,6 +28,11 @@ pub fn call(guest: &mut Guest, number: u64, args: [u64; 4]) -> u64 {
         Hypercall::FlushAsync => drain_ring(guest),
         Hypercall::Shutdown => shutdown(guest, args[0]),
         Hypercall::ConsoleWrite => console_write(guest, args[0], args[1]),
+        Hypercall::LoadGdtEntry => segments::load_gdt_entry(guest, args[0], args[1]),
+        Hypercall::LoadIdtEntry => segments::load_idt_entry(guest, args[0], [args[1], args[2]]),
+        Hypercall::SetStack => interrupts::set_stack(guest, args[0]),
+        Hypercall::SetClockEvent => interrupts::set_clock_event(guest, args[0]),
+        Hypercall::Halt => interrupts::halt(guest),
     }
     0
 }
@@ -48,13 +53,13 @@ fn init(guest: &mut Guest, page: u64) {
 }
 
 /// Write `value` at `offset` in the (checked) shared page.
-fn write_shared<T: Plain>(guest: &mut Guest, offset: usize, value: &T) {
+pub fn write_shared<T: Plain>(guest: &mut Guest, offset: usize, value: &T) {
     let page = guest.shared.expect("the shared page is registered");
     guest.memory.write(page + offset as u64, value).expect("Init checked the shared page");
 }
 
 /// Read the `T` at `offset` in the (checked) shared page.
-fn read_shared<T: Plain>(guest: &Guest, offset: usize) -> T {
+pub fn read_shared<T: Plain>(guest: &Guest, offset: usize) -> T {
     let page = guest.shared.expect("the shared page is registered");
     guest.memory.read(page + offset as u64).expect("Init checked the shared page")
 }

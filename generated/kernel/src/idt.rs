@@ -73,6 +73,75 @@ pub fn init() {
     unsafe { pv::load_idt(&*idt) };
 }
 
+// H:620 kernel/src/idt.rs, continued
+
+/// What a gate's type says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GateKind {
+    /// Interrupts are disabled on the way in.
+    Interrupt,
+    /// They are left as they were.
+    Trap,
+}
+
+impl Gate {
+    const TYPE_TRAP: u8 = 0b1111;
+    const TYPE_MASK: u8 = 0b1111;
+    const IST_MASK: u8 = 0b111;
+
+    /// An interrupt gate to a Guest's `handler`, in its own code segment.
+    pub fn for_guest(handler: u64) -> Gate {
+        Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring1, None) }
+    }
+
+    /// The gate as two words, as `LoadIdtEntry` carries it.
+    pub fn to_words(self) -> [u64; 2] {
+        let low = self.offset_low as u64 | (self.selector as u64) << 16 | (self.ist as u64) << 32
+            | (self.type_dpl_present as u64) << 40 | (self.offset_mid as u64) << 48;
+        [low, self.offset_high as u64 | (self.reserved as u64) << 32]
+    }
+
+    /// The gate whose two words are `words`.
+    pub fn from_words(words: [u64; 2]) -> Gate {
+        let [low, high] = words;
+        Gate {
+            offset_low: low as u16,
+            selector: (low >> 16) as u16,
+            ist: (low >> 32) as u8,
+            type_dpl_present: (low >> 40) as u8,
+            offset_mid: (low >> 48) as u16,
+            offset_high: high as u32,
+            reserved: (high >> 32) as u32,
+        }
+    }
+
+    pub fn is_present(&self) -> bool {
+        self.type_dpl_present & Self::PRESENT != 0
+    }
+
+    pub fn handler(&self) -> u64 {
+        self.offset_low as u64 | (self.offset_mid as u64) << 16 | (self.offset_high as u64) << 32
+    }
+
+    pub fn selector(&self) -> u16 {
+        self.selector
+    }
+
+    /// The interrupt stack it asks for (0: none).
+    pub fn ist(&self) -> u8 {
+        self.ist & Self::IST_MASK
+    }
+
+    /// An interrupt or a trap gate; None for anything else.
+    pub fn kind(&self) -> Option<GateKind> {
+        match self.type_dpl_present & Self::TYPE_MASK {
+            Self::TYPE_INTERRUPT => Some(GateKind::Interrupt),
+            Self::TYPE_TRAP => Some(GateKind::Trap),
+            _ => None,
+        }
+    }
+}
+
 // S:040 kernel/src/idt.rs, continued
 impl Gate {
     /// A gate into a Switcher stub at `handler`, usable by `int` from

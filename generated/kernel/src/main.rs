@@ -195,10 +195,10 @@ mod pv_test; // pv-test: the interrupt flag, seen from the timer
 // G:050 kernel/src/main.rs, continued
 mod guest_abi; // what a Guest and its Host agree on
 
-// G:070 kernel/src/main.rs, continued
+// G:060 kernel/src/main.rs, continued
 mod hypercall; // a Guest's way to its Host
 
-// G:090 kernel/src/main.rs, continued
+// G:080 kernel/src/main.rs, continued
 mod guest_boot; // a Guest's first steps
 
 // L:030 kernel/src/main.rs, continued
@@ -213,14 +213,26 @@ mod launcher; // launching Guests from the kernel image
 // H:030 kernel/src/main.rs, continued
 mod guest; // the Host's record of a Guest, and kill
 
-// H:050 kernel/src/main.rs, continued
+// H:060 kernel/src/main.rs, continued
 mod run_guest; // the Host's run loop
+
+// H:060 kernel/src/main.rs, continued
+mod guest_decode; // naming the instruction a Guest was killed for
 
 // H:130 kernel/src/main.rs, continued
 mod hypercalls; // the Host's one big switch
 
-// H:330 kernel/src/main.rs, continued
+// H:230 kernel/src/main.rs, continued
+mod interrupts; // a Guest's virtual interrupts, clock and Halt
+
+// H:340 kernel/src/main.rs, continued
 mod guest_tables; // the page tables a Guest runs on
+
+// H:630 kernel/src/main.rs, continued
+mod segments; // a Guest's GDT and IDT entries, checked
+
+// H:900 kernel/src/main.rs, continued
+mod guest_tests; // Guests that misbehave on request
 
 // S:130 kernel/src/main.rs, continued
 mod switcher; // the Switcher's pages, and the way into a Guest and back

@@ -5,24 +5,34 @@
 
 use crate::guest::Guest;
 use crate::guest_abi::HYPERCALL_VECTOR;
+use crate::layout::SWITCHER_BASE;
 use crate::trapframe::TrapFrame;
-use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS};
-use crate::{exception, gdt, hypercalls, pit, switcher, trap};
+use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, PAGE_FAULT};
+use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, switcher, trap};
 use alloc::format;
 
-/// Run `guest` until it ends or the Host's timer ticks.
+/// Run `guest` until it ends, halts, or the Host's timer ticks.
 pub fn run(guest: &mut Guest) {
     let tick = pit::ticks();
     while guest.is_running() && pit::ticks() == tick {
+        interrupts::check_clock(guest);
+        if guest.halted {
+            break;
+        }
+        interrupts::deliver(guest);
+        if !guest.is_running() {
+            break;
+        }
         switcher::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed);
         guest.gdt_changed = false;
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
-        // does), and its frame was written by the Launcher or left by the
-        // processor at its last trap, and changed only by checked code.
+        // does), and its frame was written by the Launcher, left by the
+        // processor at its last trap, or changed only by checked code.
         unsafe { switcher::run(guest.tables.cr3()) };
-        guest.counters.exits += 1;
         let frame = guest.regs().frame;
-        exit(guest, &frame);
+        let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
+        guest.counters.exits += 1;
+        exit(guest, &frame, cr2);
         hypercalls::drain_ring(guest);
     }
     if !guest.is_running() {
@@ -36,13 +46,18 @@ pub fn run_all(guests: &mut [Guest]) {
         for guest in guests.iter_mut().filter(|g| g.is_running()) {
             run(guest);
         }
+        if guests.iter().filter(|g| g.is_running()).all(|g| g.halted) {
+            let tick = pit::ticks();
+            idle::idle_until(|| pit::ticks() != tick);
+        }
     }
 }
 
 // H:050 kernel/src/run_guest.rs, continued
 
-/// Deal with the trap that brought `guest` back, whose frame is `frame`.
-fn exit(guest: &mut Guest, frame: &TrapFrame) {
+/// Deal with the trap that brought `guest` back, whose frame is `frame`
+/// (and `cr2`, for a page fault).
+fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     if frame.ring() == 0 {
         let what = exception::name(frame.vector);
         return guest.kill(format!("{what} in the Switcher at rip {:#x}", frame.rip));
@@ -60,8 +75,7 @@ fn exit(guest: &mut Guest, frame: &TrapFrame) {
         }
         v if v < EXCEPTIONS => {
             guest.counters.traps += 1;
-            guest.kill(format!("{} at rip {:#x} (error code {:#x})",
-                               exception::name(v), frame.rip, frame.error_code));
+            exception(guest, frame, cr2);
         }
         v => guest.kill(format!("unexpected vector {v} at rip {:#x}", frame.rip)),
     }
@@ -72,4 +86,33 @@ fn exit(guest: &mut Guest, frame: &TrapFrame) {
 fn host_interrupt(vector: u64) {
     let mut frame = TrapFrame { vector, cs: gdt::KERNEL_CS.bits().into(), ..TrapFrame::default() };
     trap::dispatch(&mut frame);
+}
+
+// H:060 kernel/src/run_guest.rs, continued
+
+/// The exception ring 1 raises for an instruction it may not execute.
+const GENERAL_PROTECTION: u64 = 13;
+
+/// The Guest raised exception `frame.vector`: kill it if it tried a
+/// privileged instruction or has no handler, else deliver it.
+fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
+    let (v, rip) = (frame.vector, frame.rip);
+    let tried = guest_decode::privileged_instruction(guest, rip).filter(|_| v == GENERAL_PROTECTION);
+    if let Some(instruction) = tried {
+        return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
+    }
+    if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
+        return guest.kill(format!("page fault on the Switcher's page {cr2:#x} at rip {rip:#x} \
+                                   (error code {:#x})", frame.error_code));
+    }
+    if guest.idt[v as usize].is_none() {
+        let at = if v == PAGE_FAULT { format!(", address {cr2:#x}") } else { format!("") };
+        return guest.kill(format!("{} at rip {rip:#x} (error code {:#x}{at}), and no handler",
+                                  exception::name(v), frame.error_code));
+    }
+    if v == PAGE_FAULT && guest.shared.is_some() {
+        hypercalls::write_shared(guest, core::mem::offset_of!(crate::guest_abi::SharedPage, cr2), &cr2);
+    }
+    let error_code = interrupts::has_error_code(v).then_some(frame.error_code);
+    interrupts::deliver_trap(guest, v, error_code);
 }

@@ -71,8 +71,9 @@ fn two_guests_boot_in_ring_1_and_shut_down() {
 fn each_guest_console_arrives_prefixed_and_complete() {
     let out = boot_guests("guests=2 guest-mem=8M");
     for id in 0..2 {
+        let lines = console(&out, id);
         assert_eq!(
-            console(&out, id),
+            lines[..2],
             [
                 "rguest: hello from a Guest (long mode, ring 1)".to_string(),
                 format!("rguest: guest {id}, 8 MiB of memory, command line \"\""),
@@ -80,6 +81,8 @@ fn each_guest_console_arrives_prefixed_and_complete() {
             "guest{id}'s console\n{}",
             out.report()
         );
+        assert_eq!(lines.len(), 3, "guest{id}'s console\n{}", out.report());
+        assert!(lines[2].starts_with("rguest: 5 virtual timer ticks in "), "{}", out.report());
     }
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }
@@ -114,4 +117,94 @@ fn one_guest_with_more_memory() {
     assert!(out.lines().any(|l| l == "rguest: host: 1 guests ran; 1 shut down, 0 killed"), "{}", out.report());
     assert_nothing_lost(&out);
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
+
+#[test]
+fn each_guest_takes_five_virtual_ticks_sleeping_in_halt() {
+    let out = boot_guests("guests=2");
+    for id in 0..2 {
+        let line = console(&out, id)
+            .into_iter()
+            .find(|l| l.starts_with("rguest: 5 virtual timer ticks in "))
+            .unwrap_or_else(|| panic!("guest{id} took no ticks\n{}", out.report()));
+        let ms: u64 = line.split_whitespace().nth(6).and_then(|n| n.parse().ok()).expect("a time");
+        // Five ticks 10 ms apart take at least 40 ms, however they fall.
+        assert!(ms >= 40, "guest{id}: {line}\n{}", out.report());
+        let [exits, hypercalls, _traps, _interrupts, _ring, injected] = counters(&out, id);
+        assert_eq!(injected, 5, "guest{id}\n{}", out.report());
+        // Each tick: SetClockEvent and Halt, at least.
+        assert!(hypercalls >= 10 && exits >= hypercalls, "guest{id}\n{}", out.report());
+    }
+}
+
+/// Boot two Guests, the second told to misbehave as `kind`; check that it
+/// is killed with a reason containing `reason`, and that the first one
+/// finishes its work.
+fn hostile(kind: &str, reason: &str) {
+    let out = boot_guests(&format!("guests=2 guest-test={kind}"));
+    let killed = format!("rguest: host: guest1 killed: ");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with(&killed))
+        .unwrap_or_else(|| panic!("guest1 was not killed\n{}", out.report()));
+    assert!(line.contains(reason), "{kind}: {line}\n{}", out.report());
+    assert!(!console(&out, 1).iter().any(|l| l.contains("still alive")), "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: guest0 shut down (PowerOff)"), "{}", out.report());
+    assert!(
+        console(&out, 0).iter().any(|l| l.starts_with("rguest: 5 virtual timer ticks")),
+        "guest0 did not finish\n{}",
+        out.report()
+    );
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 1 shut down, 1 killed"), "{}", out.report());
+    for id in 0..2 {
+        let [exits, hypercalls, traps, interrupts, _ring, _injected] = counters(&out, id);
+        assert_eq!(exits, hypercalls + traps + interrupts, "guest{id}\n{}", out.report());
+    }
+    assert_nothing_lost(&out);
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
+
+#[test]
+fn hostile_unknown_hypercall() {
+    hostile("unknown-hypercall", "unknown hypercall 32343");
+}
+
+#[test]
+fn hostile_pointer_outside_guest_memory() {
+    hostile("outside-memory", "ConsoleWrite of 16 bytes at 0x10000000000, outside guest memory");
+}
+
+#[test]
+fn hostile_gdt_call_gate() {
+    hostile("gdt-call-gate", "LoadGdtEntry of a system descriptor");
+}
+
+#[test]
+fn hostile_idt_gate_to_ring_0() {
+    hostile("idt-ring0", "a gate to selector 0x8 (ring 0), not the Guest's code segment");
+}
+
+#[test]
+fn hostile_write_to_the_switchers_read_only_page() {
+    hostile("switcher-write", "page fault on the Switcher's page 0xffffffffffe03000");
+}
+
+#[test]
+fn hostile_cli() {
+    hostile("cli", "executed `cli`");
+}
+
+#[test]
+fn hostile_hlt() {
+    hostile("hlt", "executed `hlt`");
+}
+
+#[test]
+fn hostile_mov_cr3() {
+    hostile("mov-cr3", "executed `mov to or from a control register`");
+}
+
+#[test]
+fn hostile_wrmsr() {
+    hostile("wrmsr", "executed `wrmsr`");
 }
