@@ -66,6 +66,10 @@ pub struct Guest {
     pub clock: Option<u64>,
     pub halted: bool,
     pub kernel_stack: Option<u64>,
+    /// The Guest's own PML4 (guest-physical) that `tables` shadow, once it
+    /// has one, and whether it changed since (see Page tables).
+    pub root: Option<u64>,
+    pub shadow_stale: bool,
     pub ending: Option<Ending>,
     pub counters: Counters,
     /// Console output not yet printed: the line so far.
@@ -80,11 +84,17 @@ impl Guest {
         let mut guest = Guest {
             id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
             shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
-            clock: None, halted: false, kernel_stack: None, ending: None,
+            clock: None, halted: false, kernel_stack: None, root: None, shadow_stale: false,
+            ending: None,
             counters: Counters::default(), console: Vec::new(),
         };
         guest.regs().init(frame);
         guest
+    }
+
+    /// The frame of its registers page.
+    pub fn regs_frame(&self) -> Frame {
+        self.regs
     }
 
     /// Its registers page, through the direct map.

@@ -67,13 +67,19 @@ pub enum Hypercall {
     SetClockEvent = 7,
     /// Sleep until an interrupt is pending.
     Halt = 8,
+    /// Translate through the Guest's own tables, whose PML4 is at
+    /// guest-physical address rdi (the Guest's `mov` to cr3).
+    NewPageTable = 9,
+    /// The Guest changed its entry for address rsi at level rdx (0 for
+    /// the PML4 to 3 for a page table) in the tree whose PML4 is at rdi.
+    SetEntry = 10,
 }
 
 impl Hypercall {
-    pub const ALL: [Hypercall; 9] = [
+    pub const ALL: [Hypercall; 11] = [
         Hypercall::FlushAsync, Hypercall::Init, Hypercall::Shutdown, Hypercall::ConsoleWrite,
         Hypercall::LoadGdtEntry, Hypercall::LoadIdtEntry, Hypercall::SetStack,
-        Hypercall::SetClockEvent, Hypercall::Halt,
+        Hypercall::SetClockEvent, Hypercall::Halt, Hypercall::NewPageTable, Hypercall::SetEntry,
     ];
 
     /// The call numbered `number`, if there is one.

@@ -27,7 +27,7 @@ pub extern "C" fn guest_main(boot_info: u64) -> ! {
                      info.guest_id, info.memory_size >> 20, cmdline(info));
     // H:910 <<guest-main-tests>>
     if let Some(kind) = crate::cmdline::Cmdline::new(cmdline(info).as_bytes()).value("guest-test") {
-        crate::guest_tests::misbehave(kind, &mut console);
+        crate::guest_tests::misbehave(kind, info.memory_size, &mut console);
     }
     take_ticks(&mut console);
     shutdown(ShutdownReason::PowerOff)

@@ -7,6 +7,7 @@ use crate::guest_abi::{Hypercall, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
 use crate::hypercall::{hcall, HostConsole};
 use crate::idt::Gate;
 use crate::layout::SWITCHER_STATE;
+use crate::own_tables;
 use core::arch::asm;
 use core::fmt::Write;
 use x86::Ring;
@@ -22,7 +23,7 @@ const CALL_GATE: u64 = 1 << 47 | 3 << 45 | 0b1100 << 40
 const SOME_VECTOR: u64 = 0x40;
 
 /// Do the forbidden thing `kind` names.
-pub fn misbehave(kind: &str, console: &mut HostConsole) {
+pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
     let _ = writeln!(console, "rguest: guest-test: {kind}");
     match kind {
         "unknown-hypercall" => {
@@ -53,6 +54,10 @@ pub fn misbehave(kind: &str, console: &mut HostConsole) {
             asm!("wrmsr", in("ecx") x86::msr::IA32_EFER, in("eax") 0, in("edx") 0,
                  options(att_syntax, nostack))
         },
+        "own-tables" => return own_tables::run(console, memory, own_tables::Flaw::None),
+        "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
+        "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
+        "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;

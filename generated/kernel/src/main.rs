@@ -228,11 +228,17 @@ mod interrupts; // a Guest's virtual interrupts, clock and Halt
 // H:340 kernel/src/main.rs, continued
 mod guest_tables; // the page tables a Guest runs on
 
+// H:370 kernel/src/main.rs, continued
+mod shadow; // the Guest's own page tables, shadowed
+
 // H:630 kernel/src/main.rs, continued
 mod segments; // a Guest's GDT and IDT entries, checked
 
 // H:900 kernel/src/main.rs, continued
 mod guest_tests; // Guests that misbehave on request
+
+// H:907 kernel/src/main.rs, continued
+mod own_tables; // a Guest's own page tables, for the Host's tests
 
 // S:130 kernel/src/main.rs, continued
 mod switcher; // the Switcher's pages, and the way into a Guest and back

@@ -140,3 +140,30 @@ impl VirtAddr {
         self.0 < USER_END
     }
 }
+
+// H:350 kernel/src/page_table.rs, continued
+
+impl PageFlags {
+    /// No flags at all.
+    pub const EMPTY: PageFlags = PageFlags(0);
+
+    pub const fn bits(self) -> u64 {
+        self.0
+    }
+}
+
+impl PageTableEntry {
+    /// The entry whose bits are `bits`, as a Guest wrote it: its address
+    /// bits and flag bits apart.
+    pub fn from_bits(bits: u64) -> PageTableEntry {
+        PageTableEntry(bits)
+    }
+}
+
+impl Level {
+    /// How much an entry at this level maps: 512 GiB at the PML4 down to
+    /// 4 KiB at the last level.
+    pub const fn coverage(self) -> u64 {
+        1 << self.shift()
+    }
+}

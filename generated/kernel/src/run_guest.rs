@@ -8,7 +8,7 @@ use crate::guest_abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::trapframe::TrapFrame;
 use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, PAGE_FAULT};
-use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, switcher, trap};
+use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
 use alloc::format;
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
@@ -19,6 +19,7 @@ pub fn run(guest: &mut Guest) {
         if guest.halted {
             break;
         }
+        shadow::refresh(guest);
         interrupts::deliver(guest);
         if !guest.is_running() {
             break;

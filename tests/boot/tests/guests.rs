@@ -208,3 +208,37 @@ fn hostile_mov_cr3() {
 fn hostile_wrmsr() {
     hostile("wrmsr", "executed `wrmsr`");
 }
+
+#[test]
+fn a_guest_runs_on_its_own_page_tables_and_changes_them() {
+    let out = boot_guests("guests=2 guest-test=own-tables");
+    assert!(
+        console(&out, 1).iter().any(|l| l
+            == "rguest: guest-test: own-tables: running on them; the page mapped with SetEntry reads back 0x5eed0f7ab1e5"),
+        "{}",
+        out.report()
+    );
+    assert!(
+        console(&out, 1).iter().any(|l| l.starts_with("rguest: 5 virtual timer ticks")),
+        "guest1 stopped taking ticks on its own tables\n{}",
+        out.report()
+    );
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    assert_nothing_lost(&out);
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
+
+#[test]
+fn hostile_page_table_entry_outside_guest_memory() {
+    hostile("pgtable-outside", "refused: the page at 0xffff800000000000: NotGuestMemory");
+}
+
+#[test]
+fn hostile_page_table_entry_over_the_switcher() {
+    hostile("pgtable-switcher", "refused: the page at 0xffffffffffe00000: BadAddress");
+}
+
+#[test]
+fn hostile_page_table_entry_with_an_unknown_flag() {
+    hostile("pgtable-flags", "refused: the entry for 0xffff800000000000 has flags we refuse");
+}
