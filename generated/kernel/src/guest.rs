@@ -41,6 +41,8 @@ pub struct Counters {
     pub host_interrupts: u64,
     /// Virtual interrupts delivered to the Guest.
     pub injected: u64,
+    /// Times its GDT was copied into the Switcher's state pages.
+    pub gdt_copies: u64,
 }
 
 pub struct Guest {
@@ -184,8 +186,8 @@ impl Guest {
         };
         println!("rguest: host: guest{} {how}", self.id);
         println!("rguest: host: guest{} exits {}: hypercalls {}, traps {}, interrupts {}; \
-                  ring hypercalls {}; injected {}",
+                  ring hypercalls {}; injected {}; GDT copies {}",
                  self.id, c.exits, c.hypercalls, c.traps, c.host_interrupts, c.ring_hypercalls,
-                 c.injected);
+                 c.injected, c.gdt_copies);
     }
 }

@@ -9,7 +9,7 @@ use crate::layout::phys_to_virt;
 use core::fmt::Write;
 
 /// The page this Guest shares with its Host.
-static mut SHARED: SharedPage = SharedPage::new();
+pub static mut SHARED: SharedPage = SharedPage::new();
 
 /// Called by guest_start64, with the guest-physical address of the Host's
 /// boot information.

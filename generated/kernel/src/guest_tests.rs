@@ -55,6 +55,8 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
                  options(att_syntax, nostack))
         },
         "own-tables" => return own_tables::run(console, memory, own_tables::Flaw::None),
+        "ring" => return queue_calls(console),
+        "trap-handler" => return own_trap_handler(console),
         "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
         "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
@@ -64,4 +66,65 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         }
     }
     let _ = writeln!(console, "rguest: guest-test: {kind}: still alive");
+}
+
+// H:920 kernel/src/guest_tests.rs, continued
+
+use crate::guest_abi::{QueuedCall, SLOT_FREE, SLOT_PENDING};
+use crate::hypercall::guest_phys;
+
+/// Queue three console writes in the ring, flush, and check the slots.
+fn queue_calls(console: &mut HostConsole) {
+    const TEXTS: [&str; 3] = ["rguest: ring: one\n", "rguest: ring: two\n", "rguest: ring: three\n"];
+    // SAFETY: our own shared page; the Host reads it only while we wait.
+    let shared = unsafe { &mut *(&raw mut crate::guest_boot::SHARED) };
+    for (slot, text) in TEXTS.iter().enumerate() {
+        shared.ring[slot] = QueuedCall {
+            number: Hypercall::ConsoleWrite as u64,
+            args: [guest_phys(text.as_ptr()), text.len() as u64, 0, 0],
+        };
+        // SAFETY: a byte of our own shared page.
+        unsafe { (&raw mut shared.ring_status[slot]).write_volatile(SLOT_PENDING) };
+    }
+    hcall(Hypercall::FlushAsync, [0; 4]);
+    // SAFETY: as above; the Host has run the calls by now.
+    let done = (0..TEXTS.len())
+        .filter(|&slot| unsafe { (&raw const shared.ring_status[slot]).read_volatile() } == SLOT_FREE)
+        .count();
+    let _ = writeln!(console, "rguest: guest-test: ring: {} calls queued, {done} done", TEXTS.len());
+}
+
+/// The red zone's last word, left there across the trap.
+const CANARY: u64 = 0x7ed_2011e;
+/// The vector of an invalid opcode, and the length of `ud2`.
+const INVALID_OPCODE: u64 = 6;
+const UD2_LENGTH: u64 = 2;
+
+core::arch::global_asm!(
+    ".globl guest_invalid_opcode",
+    "guest_invalid_opcode:",
+    "addq ${len}, (%rsp)",
+    "iretq",
+    len = const UD2_LENGTH,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The Guest's own handler for an invalid opcode: skip the ud2.
+    fn guest_invalid_opcode();
+}
+
+/// Take an invalid opcode through our own handler, red zone and all.
+fn own_trap_handler(console: &mut HostConsole) {
+    let gate = Gate::for_guest(guest_invalid_opcode as *const () as u64).to_words();
+    hcall(Hypercall::LoadIdtEntry, [INVALID_OPCODE, gate[0], gate[1], 0]);
+    let left: u64;
+    // SAFETY: the word below rsp is ours (the kernel keeps nothing there),
+    // and our handler returns past the ud2.
+    unsafe {
+        asm!("movq {canary}, -8(%rsp)", "ud2", "movq -8(%rsp), {left}",
+             canary = in(reg) CANARY, left = lateout(reg) left, options(att_syntax));
+    }
+    let intact = if left == CANARY { "intact" } else { "overwritten" };
+    let _ = writeln!(console, "rguest: guest-test: trap-handler: back from ud2; red zone {intact}");
 }

@@ -24,7 +24,9 @@ pub fn run(guest: &mut Guest) {
         if !guest.is_running() {
             break;
         }
-        switcher::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed);
+        if switcher::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed) {
+            guest.counters.gdt_copies += 1;
+        }
         guest.gdt_changed = false;
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the

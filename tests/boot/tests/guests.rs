@@ -23,8 +23,8 @@ fn console(out: &Outcome, id: u64) -> Vec<String> {
 }
 
 /// The numbers in guest `id`'s counter line: exits, hypercalls, traps,
-/// interrupts, ring hypercalls, injected.
-fn counters(out: &Outcome, id: u64) -> [u64; 6] {
+/// interrupts, ring hypercalls, injected, GDT copies.
+fn counters(out: &Outcome, id: u64) -> [u64; 7] {
     let prefix = format!("rguest: host: guest{id} exits ");
     let line = out
         .lines()
@@ -91,7 +91,7 @@ fn each_guest_console_arrives_prefixed_and_complete() {
 fn the_counters_add_up() {
     let out = boot_guests("guests=2");
     for id in 0..2 {
-        let [exits, hypercalls, traps, interrupts, _ring, _injected] = counters(&out, id);
+        let [exits, hypercalls, traps, interrupts, _ring, _injected, _copies] = counters(&out, id);
         assert_eq!(exits, hypercalls + traps + interrupts, "guest{id}\n{}", out.report());
         // Init, at least one console write per line, and Shutdown.
         assert!(hypercalls >= 4, "guest{id} made {hypercalls} hypercalls\n{}", out.report());
@@ -130,7 +130,7 @@ fn each_guest_takes_five_virtual_ticks_sleeping_in_halt() {
         let ms: u64 = line.split_whitespace().nth(6).and_then(|n| n.parse().ok()).expect("a time");
         // Five ticks 10 ms apart take at least 40 ms, however they fall.
         assert!(ms >= 40, "guest{id}: {line}\n{}", out.report());
-        let [exits, hypercalls, _traps, _interrupts, _ring, injected] = counters(&out, id);
+        let [exits, hypercalls, _traps, _interrupts, _ring, injected, _copies] = counters(&out, id);
         assert_eq!(injected, 5, "guest{id}\n{}", out.report());
         // Each tick: SetClockEvent and Halt, at least.
         assert!(hypercalls >= 10 && exits >= hypercalls, "guest{id}\n{}", out.report());
@@ -157,7 +157,7 @@ fn hostile(kind: &str, reason: &str) {
     );
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 1 shut down, 1 killed"), "{}", out.report());
     for id in 0..2 {
-        let [exits, hypercalls, traps, interrupts, _ring, _injected] = counters(&out, id);
+        let [exits, hypercalls, traps, interrupts, _ring, _injected, _copies] = counters(&out, id);
         assert_eq!(exits, hypercalls + traps + interrupts, "guest{id}\n{}", out.report());
     }
     assert_nothing_lost(&out);
@@ -241,4 +241,47 @@ fn hostile_page_table_entry_over_the_switcher() {
 #[test]
 fn hostile_page_table_entry_with_an_unknown_flag() {
     hostile("pgtable-flags", "refused: the entry for 0xffff800000000000 has flags we refuse");
+}
+
+#[test]
+fn the_gdt_is_copied_only_when_another_guest_ran_or_it_changed() {
+    let out = boot_guests("guests=2");
+    let (mut copies, mut exits) = (0, 0);
+    for id in 0..2 {
+        let c = counters(&out, id);
+        assert!(c[6] >= 1, "guest{id} ran without its GDT\n{}", out.report());
+        (copies, exits) = (copies + c[6], exits + c[0]);
+    }
+    // Each copy follows a turn of the other Guest; there are far fewer
+    // turns than exits (every Halt and hypercall is an exit).
+    assert!(copies * 2 < exits, "{copies} copies for {exits} exits\n{}", out.report());
+}
+
+#[test]
+fn queued_hypercalls_run_in_order_and_free_their_slots() {
+    let out = boot_guests("guests=2 guest-test=ring");
+    let lines = console(&out, 1);
+    let at = lines.iter().position(|l| l == "rguest: ring: one").unwrap_or_else(|| panic!("{}", out.report()));
+    assert_eq!(
+        lines[at..at + 4],
+        ["rguest: ring: one", "rguest: ring: two", "rguest: ring: three", "rguest: guest-test: ring: 3 calls queued, 3 done"],
+        "{}",
+        out.report()
+    );
+    assert_eq!(counters(&out, 1)[4], 3, "ring hypercalls\n{}", out.report());
+    assert_eq!(counters(&out, 0)[4], 0, "ring hypercalls\n{}", out.report());
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
+
+#[test]
+fn an_exception_reaches_the_guests_own_handler_below_its_red_zone() {
+    let out = boot_guests("guests=2 guest-test=trap-handler");
+    assert!(
+        console(&out, 1).iter().any(|l| l == "rguest: guest-test: trap-handler: back from ud2; red zone intact"),
+        "{}",
+        out.report()
+    );
+    assert_eq!(counters(&out, 1)[2], 1, "guest1's traps\n{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }
