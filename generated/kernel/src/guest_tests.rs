@@ -6,7 +6,7 @@
 use crate::guest_abi::{Hypercall, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
 use crate::hypercall::{hcall, HostConsole};
 use crate::idt::Gate;
-use crate::layout::SWITCHER_STATE;
+use crate::layout::{MAX_PHYS_MEMORY, SWITCHER_STATE};
 use crate::own_tables;
 use core::arch::asm;
 use core::fmt::Write;
@@ -14,11 +14,16 @@ use x86::Ring;
 
 /// A hypercall number the Host does not know.
 const UNKNOWN_HYPERCALL: u64 = 0x7e57;
-/// An address far outside any Guest's memory.
-const FAR_AWAY: u64 = 1 << 40;
-/// A 64-bit call gate: present, DPL 3, type 12, into the Host's code.
-const CALL_GATE: u64 = 1 << 47 | 3 << 45 | 0b1100 << 40
-    | (crate::gdt::KERNEL_CS.bits() as u64) << 16;
+/// An address outside any Guest's memory: no machine we run on has more.
+const FAR_AWAY: u64 = MAX_PHYS_MEMORY;
+/// A 64-bit call gate into the Host's code, usable from ring 3: present,
+/// DPL 3, type 12, and the Host's code selector (SDM Vol. 3A, 5.8.3.1).
+const GATE_PRESENT: u64 = 1 << 47;
+const GATE_DPL_3: u64 = (Ring::Ring3 as u64) << 45;
+const TYPE_CALL_GATE: u64 = 0b1100 << 40;
+const SELECTOR_SHIFT: u64 = 16;
+const CALL_GATE: u64 = GATE_PRESENT | GATE_DPL_3 | TYPE_CALL_GATE
+    | (crate::gdt::KERNEL_CS.bits() as u64) << SELECTOR_SHIFT;
 /// The vector the ring-0 gate is offered for.
 const SOME_VECTOR: u64 = 0x40;
 
@@ -45,11 +50,13 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
             // SAFETY: a write to a page the Host maps read-only; it faults.
             unsafe { (SWITCHER_STATE as *mut u64).write_volatile(0) };
         }
-        // SAFETY (the four below): each faults in ring 1, and the Host
-        // kills us for it.
+        // SAFETY: faults in ring 1, and the Host kills us for it.
         "cli" => unsafe { asm!("cli", options(att_syntax, nomem, nostack)) },
+        // SAFETY: as for cli.
         "hlt" => unsafe { asm!("hlt", options(att_syntax, nomem, nostack)) },
+        // SAFETY: as for cli.
         "mov-cr3" => unsafe { asm!("mov {0}, %cr3", in(reg) 0u64, options(att_syntax, nostack)) },
+        // SAFETY: as for cli.
         "wrmsr" => unsafe {
             asm!("wrmsr", in("ecx") x86::msr::IA32_EFER, in("eax") 0, in("edx") 0,
                  options(att_syntax, nostack))
@@ -77,7 +84,7 @@ use crate::hypercall::guest_phys;
 fn queue_calls(console: &mut HostConsole) {
     const TEXTS: [&str; 3] = ["rguest: ring: one\n", "rguest: ring: two\n", "rguest: ring: three\n"];
     // SAFETY: our own shared page; the Host reads it only while we wait.
-    let shared = unsafe { &mut *(&raw mut crate::guest_boot::SHARED) };
+    let shared = unsafe { (&raw mut crate::guest_boot::SHARED).as_mut() }.expect("a static");
     for (slot, text) in TEXTS.iter().enumerate() {
         shared.ring[slot] = QueuedCall {
             number: Hypercall::ConsoleWrite as u64,
@@ -122,8 +129,9 @@ fn own_trap_handler(console: &mut HostConsole) {
     // SAFETY: the word below rsp is ours (the kernel keeps nothing there),
     // and our handler returns past the ud2.
     unsafe {
-        asm!("movq {canary}, -8(%rsp)", "ud2", "movq -8(%rsp), {left}",
-             canary = in(reg) CANARY, left = lateout(reg) left, options(att_syntax));
+        asm!("movq {canary}, -{word}(%rsp)", "ud2", "movq -{word}(%rsp), {left}",
+             canary = in(reg) CANARY, left = lateout(reg) left, word = const size_of::<u64>(),
+             options(att_syntax));
     }
     let intact = if left == CANARY { "intact" } else { "overwritten" };
     let _ = writeln!(console, "rguest: guest-test: trap-handler: back from ud2; red zone {intact}");

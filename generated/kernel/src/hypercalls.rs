@@ -44,7 +44,7 @@ pub fn call(guest: &mut Guest, number: u64, args: [u64; 4]) -> u64 {
 /// `Init`: the shared page is at guest-physical `page`.
 fn init(guest: &mut Guest, page: u64) {
     if guest.shared.is_some() {
-        return guest.kill(format!("Init made twice"));
+        return guest.kill("Init made twice".into());
     }
     if !page.is_multiple_of(PAGE_SIZE) || guest.memory.bytes(page, PAGE_SIZE).is_none() {
         return guest.kill(format!("Init with shared page {page:#x} outside guest memory"));

@@ -64,7 +64,7 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     let frame = guest.regs().frame;
     let stack = match (frame.ring(), guest.kernel_stack) {
         (3, Some(top)) => top,
-        (3, None) => return guest.kill(format!("a trap from ring 3 before SetStack")),
+        (3, None) => return guest.kill("a trap from ring 3 before SetStack".into()),
         _ => frame.rsp.wrapping_sub(RED_ZONE),
     } & !(FRAME_ALIGN - 1);
     let enabled: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, irq_enabled));

@@ -18,7 +18,7 @@ use alloc::{format, string::String, vec::Vec};
 fn write_boot_info(memory: &mut GuestMemory, id: u64, cmdline: &str) {
     let text = GUEST_BOOT_INFO + size_of::<BootInfo>() as u64;
     assert!(text + cmdline.len() as u64 <= GUEST_BOOT_INFO + PAGE_SIZE, "Guest command line too long");
-    assert!(GUEST_BOOT_INFO + PAGE_SIZE <= KERNEL_LOAD_ADDR);
+    const { assert!(GUEST_BOOT_INFO + PAGE_SIZE <= KERNEL_LOAD_ADDR) };
     let info = BootInfo {
         magic: BOOT_INFO_MAGIC,
         guest_id: id,

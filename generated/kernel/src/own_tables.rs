@@ -6,7 +6,7 @@
 
 use crate::guest_abi::Hypercall;
 use crate::hypercall::{guest_phys, hcall, HostConsole};
-use crate::layout::{KERNEL_BASE, LARGE_PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE};
+use crate::layout::{KERNEL_BASE, LARGE_PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE, USER_BASE};
 use crate::page_table::{Level, PageFlags, PageTable, PageTableEntry, VirtAddr, ENTRIES};
 use core::fmt::Write;
 
@@ -39,9 +39,10 @@ static mut TABLES: Tables = Tables {
     low_pdpt: EMPTY, low_pd: EMPTY, low_pt: EMPTY, page: [0; ENTRIES],
 };
 
-/// Where the test maps its page, and what it writes there.
-const LOW_PAGE: u64 = 0x4000_0000;
-const MAGIC: u64 = 0x5eed_0f_7ab1e5;
+/// Where the test maps its page (where programs start), and what it
+/// writes there.
+const LOW_PAGE: u64 = USER_BASE;
+const MAGIC: u64 = 0x5eed_0f7a_b1e5;
 /// A flag the Host does not accept: "global".
 const GLOBAL: u64 = 1 << 8;
 
@@ -59,7 +60,7 @@ fn at(virt: u64, level: Level) -> usize {
 /// (if flawless) map and use one more page.
 pub fn run(console: &mut HostConsole, memory: u64, flaw: Flaw) {
     // SAFETY: only this test uses TABLES, once, before the Host reads them.
-    let t = unsafe { &mut *(&raw mut TABLES) };
+    let t = unsafe { (&raw mut TABLES).as_mut() }.expect("a static");
     let phys = |table: &PageTable| guest_phys(table as *const PageTable);
     t.pml4.entries[at(PHYS_MAP_BASE, Level::Pml4)] = PageTableEntry::new(phys(&t.direct_pdpt), TABLE);
     t.direct_pdpt.entries[at(PHYS_MAP_BASE, Level::Pdpt)] = PageTableEntry::new(phys(&t.direct_pd), TABLE);

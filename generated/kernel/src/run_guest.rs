@@ -9,7 +9,7 @@ use crate::layout::SWITCHER_BASE;
 use crate::trapframe::TrapFrame;
 use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, PAGE_FAULT};
 use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
-use alloc::format;
+use alloc::{format, string::String};
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
 pub fn run(guest: &mut Guest) {
@@ -109,7 +109,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                    (error code {:#x})", frame.error_code));
     }
     if guest.idt[v as usize].is_none() {
-        let at = if v == PAGE_FAULT { format!(", address {cr2:#x}") } else { format!("") };
+        let at = if v == PAGE_FAULT { format!(", address {cr2:#x}") } else { String::new() };
         return guest.kill(format!("{} at rip {rip:#x} (error code {:#x}{at}), and no handler",
                                   exception::name(v), frame.error_code));
     }

@@ -171,7 +171,7 @@ fn hostile_unknown_hypercall() {
 
 #[test]
 fn hostile_pointer_outside_guest_memory() {
-    hostile("outside-memory", "ConsoleWrite of 16 bytes at 0x10000000000, outside guest memory");
+    hostile("outside-memory", "ConsoleWrite of 16 bytes at 0x100000000, outside guest memory");
 }
 
 #[test]
