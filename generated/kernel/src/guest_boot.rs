@@ -29,7 +29,7 @@ pub extern "C" fn guest_main(boot_info: u64) -> ! {
     if let Some(kind) = crate::cmdline::Cmdline::new(cmdline(info).as_bytes()).value("guest-test") {
         crate::guest_tests::misbehave(kind, info.memory_size, &mut console);
     }
-    take_ticks(&mut console);
+    take_ticks(&mut console, info.guest_id);
     shutdown(ShutdownReason::PowerOff)
 }
 
@@ -87,19 +87,41 @@ unsafe extern "C" {
 }
 
 /// Take CLOCK_TICKS virtual timer ticks, halting in between, and say so.
-fn take_ticks(console: &mut HostConsole) {
+fn take_ticks(console: &mut HostConsole, guest_id: u64) {
     let gate = Gate::for_guest(guest_tick as *const () as u64).to_words();
     hcall(Hypercall::LoadIdtEntry, [IRQ_BASE + crate::pit::IRQ as u64, gate[0], gate[1], 0]);
     let start = crate::tsc::now();
+    let mut sse_kept = true;
     while TICKS.load(Ordering::Relaxed) < CLOCK_TICKS {
         hcall(Hypercall::SetClockEvent, [CLOCK_PERIOD_NS, 0, 0, 0]);
         // SAFETY: a store to our own shared page, which the Host reads only
         // while we are not running.
         unsafe { (&raw mut SHARED.irq_enabled).write_volatile(IRQ_ENABLED) };
-        hcall(Hypercall::Halt, [0; 4]);
+        sse_kept &= halt_keeping(SSE_MARK | guest_id);
     }
     // SAFETY: the Host wrote the rate at Init; we only read it.
     let khz = unsafe { (&raw const SHARED.tsc_khz).read_volatile() }.max(1);
-    let _ = writeln!(console, "rguest: {} virtual timer ticks in {} ms",
+    let sse = if sse_kept { "kept" } else { "CHANGED" };
+    let _ = writeln!(console, "rguest: {} virtual timer ticks in {} ms; SSE registers {sse}",
                      TICKS.load(Ordering::Relaxed), (crate::tsc::now() - start) / khz);
+}
+
+/// What a Guest leaves in an SSE register while it sleeps, with its id.
+const SSE_MARK: u64 = 0x55e0_0000_0000_0000;
+
+/// Halt, with `mark` in xmm8 across the hypercall; whether it is still
+/// there afterwards.
+fn halt_keeping(mark: u64) -> bool {
+    let kept: u64;
+    // SAFETY: Halt changes nothing of ours but rax (and the handler that
+    // may run before it returns changes only memory); the block declares
+    // every register a call may change, xmm8 among them.
+    unsafe {
+        core::arch::asm!("movq %r8, %xmm8", "int ${vector}", "movq %xmm8, %r9",
+                         in("r8") mark, lateout("r9") kept,
+                         vector = const crate::guest_abi::HYPERCALL_VECTOR,
+                         inlateout("rax") Hypercall::Halt as u64 => _, clobber_abi("C"),
+                         options(att_syntax));
+    }
+    kept == mark
 }

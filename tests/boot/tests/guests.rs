@@ -120,7 +120,7 @@ fn one_guest_with_more_memory() {
 }
 
 #[test]
-fn each_guest_takes_five_virtual_ticks_sleeping_in_halt() {
+fn each_guest_takes_five_virtual_ticks_sleeping_in_halt_and_keeps_its_sse_registers() {
     let out = boot_guests("guests=2");
     for id in 0..2 {
         let line = console(&out, id)
@@ -128,6 +128,8 @@ fn each_guest_takes_five_virtual_ticks_sleeping_in_halt() {
             .find(|l| l.starts_with("rguest: 5 virtual timer ticks in "))
             .unwrap_or_else(|| panic!("guest{id} took no ticks\n{}", out.report()));
         let ms: u64 = line.split_whitespace().nth(6).and_then(|n| n.parse().ok()).expect("a time");
+        // Each Guest's mark in xmm8 survived the Host and the other Guest.
+        assert!(line.ends_with("; SSE registers kept"), "guest{id}: {line}\n{}", out.report());
         // Five ticks 10 ms apart take at least 40 ms, however they fall.
         assert!(ms >= 40, "guest{id}: {line}\n{}", out.report());
         let [exits, hypercalls, _traps, _interrupts, _ring, injected, _copies] = counters(&out, id);
