@@ -61,6 +61,10 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
             asm!("wrmsr", in("ecx") x86::msr::IA32_EFER, in("eax") 0, in("edx") 0,
                  options(att_syntax, nostack))
         },
+        "halt-forever" => {
+            hcall(Hypercall::SetClockEvent, [0; 4]);
+            hcall(Hypercall::Halt, [0; 4]);
+        }
         "own-tables" => return own_tables::run(console, memory, own_tables::Flaw::None),
         "ring" => return queue_calls(console),
         "trap-handler" => return own_trap_handler(console),

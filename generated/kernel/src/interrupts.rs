@@ -118,7 +118,11 @@ pub fn check_clock(guest: &mut Guest) {
 
 /// `Halt`: sleep until an interrupt is pending.
 pub fn halt(guest: &mut Guest) {
-    guest.halted = guest.pending == [0; BITMAP_WORDS];
+    let nothing_pending = guest.pending == [0; BITMAP_WORDS];
+    if nothing_pending && guest.clock.is_none() {
+        return guest.kill("Halt with no clock armed and nothing pending: it would sleep forever".into());
+    }
+    guest.halted = nothing_pending;
 }
 
 /// `SetStack`: traps from ring 3 land below `top`.

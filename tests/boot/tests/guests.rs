@@ -287,3 +287,8 @@ fn an_exception_reaches_the_guests_own_handler_below_its_red_zone() {
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }
+
+#[test]
+fn hostile_halt_with_nothing_to_wake_it() {
+    hostile("halt-forever", "Halt with no clock armed and nothing pending");
+}
