@@ -88,4 +88,18 @@ trap_return:
         fxrstor64 {USER_FPU}(%rip)              # then give it its FPU and SSE state
         1:
         add     ${FRAME_RIP}, %rsp      # drop the registers, vector, error code
+        jmp     *pv_iret(%rip)          # the table's iret
+
+# The native way back into the interrupted code.
+        .globl  native_iret
+native_iret:
         iretq
+
+# Where trap_return leaves through: native_iret, unless a Guest chose
+# its own (pv.rs, select).
+        .pushsection .data.pv_iret, "aw"
+        .balign 8
+        .globl  pv_iret
+pv_iret:
+        .quad   native_iret
+        .popsection

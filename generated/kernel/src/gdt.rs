@@ -129,6 +129,28 @@ pub fn init() {
     }
 }
 
+// G:350 kernel/src/gdt.rs, continued
+
+impl SegmentDescriptor {
+    /// The descriptor as the processor reads it.
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+}
+
+impl Gdt {
+    /// The descriptor in `slot`, one of GUEST_GDT_SLOTS.
+    pub fn slot(&self, slot: usize) -> SegmentDescriptor {
+        match slot {
+            s if s == GUEST_GDT_SLOTS[0] => self.user_data,
+            s if s == GUEST_GDT_SLOTS[1] => self.user_code,
+            s if s == GUEST_GDT_SLOTS[2] => self.guest_code,
+            s if s == GUEST_GDT_SLOTS[3] => self.guest_data,
+            _ => panic!("GDT slot {slot} is not a Guest's"),
+        }
+    }
+}
+
 // H:600 kernel/src/gdt.rs, continued
 
 /// The GDT slots a Guest may set: its own segments and its programs'.

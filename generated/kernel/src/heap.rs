@@ -4,7 +4,7 @@
 //! first-fit free list as Rust's global allocator.
 
 use crate::free_list::FreeList;
-use crate::layout::{phys_to_virt, KERNEL_HEAP_SIZE, PAGE_SIZE};
+use crate::layout::{phys_to_virt, PAGE_SIZE};
 use crate::{frames, println};
 use core::alloc::{GlobalAlloc, Layout};
 use spin::Mutex;
@@ -27,14 +27,14 @@ unsafe impl GlobalAlloc for KernelHeap {
 #[global_allocator]
 static HEAP: KernelHeap = KernelHeap(Mutex::new(FreeList::new()));
 
-/// Takes the heap's frames and opens it for business.
-pub fn init() {
-    let frames = (KERNEL_HEAP_SIZE / PAGE_SIZE) as usize;
+/// Takes `size` bytes of frames for the heap, and opens it for business.
+pub fn init(size: u64) {
+    let frames = (size / PAGE_SIZE) as usize;
     let first = frames::alloc_contiguous(frames).expect("no room for the kernel heap");
     let start = phys_to_virt(first.start());
     // SAFETY: the frames are ours for good, and the direct map shows them.
-    unsafe { HEAP.0.lock().add_region(start as usize, KERNEL_HEAP_SIZE as usize) };
-    println!("rguest: heap: {} KiB at {:#x}", KERNEL_HEAP_SIZE / 1024, start);
+    unsafe { HEAP.0.lock().add_region(start as usize, size as usize) };
+    println!("rguest: heap: {} KiB at {:#x}", size / 1024, start);
 }
 
 /// Bytes free in the heap.

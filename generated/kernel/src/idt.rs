@@ -73,6 +73,16 @@ pub fn init() {
     unsafe { pv::load_idt(&*idt) };
 }
 
+// G:350 kernel/src/idt.rs, continued
+
+impl Gate {
+    /// This gate as a Guest registers it: into the Guest's own code
+    /// segment, and on no interrupt stack.
+    pub fn as_guest(self) -> Gate {
+        Gate { selector: gdt::GUEST_CS.bits(), ist: 0, ..self }
+    }
+}
+
 // H:620 kernel/src/idt.rs, continued
 
 /// What a gate's type says.

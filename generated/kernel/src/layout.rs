@@ -89,6 +89,12 @@ pub const USER_HEAP_MAX: u64 = 256 * 1024 * 1024;
 const _: () = assert!(USER_STACK_TOP < USER_END && USER_BASE.is_multiple_of(PAGE_SIZE));
 const _: () = assert!(USER_STACK_TOP.is_multiple_of(PAGE_SIZE));
 
+// G:410 kernel/src/layout.rs, continued
+
+/// The heap of a kernel running as a Guest: its memory is the Host's to
+/// spare, and a Guest may have as little as a few MiB.
+pub const GUEST_HEAP_SIZE: u64 = 1 << 20;
+
 // L:060 kernel/src/layout.rs, continued
 
 /// Where the Launcher writes a Guest's boot information, guest-physical.

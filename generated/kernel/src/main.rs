@@ -42,7 +42,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     kernel_space::init(&memory_map);
 
     // P:505 <<kernel-main-init>>, continued
-    heap::init();
+    heap::init(layout::KERNEL_HEAP_SIZE);
 
     // P:590 <<kernel-main-init>>, continued
     tss::init();
@@ -200,6 +200,15 @@ mod hypercall; // a Guest's way to its Host
 
 // G:080 kernel/src/main.rs, continued
 mod guest_boot; // a Guest's first steps
+
+// G:380 kernel/src/main.rs, continued
+mod pv_guest; // the table of operations, as a Guest fills it
+
+// G:430 kernel/src/main.rs, continued
+mod guest_kernel; // a Guest's roll call
+
+// D:030 kernel/src/main.rs, continued
+mod guest_console; // a Guest's console: lines to the Host
 
 // L:030 kernel/src/main.rs, continued
 mod guest_memory; // a Guest's memory, and the Host's checked way into it

@@ -96,3 +96,35 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
 fn u64_at(bytes: &[u8], at: usize) -> u64 {
     u32_at(bytes, at) as u64 | (u32_at(bytes, at + 4) as u64) << 32
 }
+
+// G:400 kernel/src/memory_map.rs, continued
+
+/// The size of the entries we write.
+pub const ENTRY_SIZE: usize = ENTRY_MIN_SIZE;
+
+impl RegionKind {
+    /// The loader's type number for this kind.
+    fn to_type(self) -> u32 {
+        match self {
+            RegionKind::Available => 1,
+            RegionKind::Reserved => 2,
+            RegionKind::AcpiReclaimable => 3,
+            RegionKind::AcpiNvs => 4,
+            RegionKind::Defective => 5,
+        }
+    }
+}
+
+impl Region {
+    /// The region as one entry of a loader's map, for a map we make
+    /// ourselves.
+    pub fn to_entry(self) -> [u8; ENTRY_SIZE] {
+        let mut entry = [0; ENTRY_SIZE];
+        let size = (ENTRY_SIZE - size_of::<u32>()) as u32;
+        entry[..ENTRY_BASE].copy_from_slice(&size.to_le_bytes());
+        entry[ENTRY_BASE..ENTRY_LENGTH].copy_from_slice(&self.start.to_le_bytes());
+        entry[ENTRY_LENGTH..ENTRY_TYPE].copy_from_slice(&(self.end - self.start).to_le_bytes());
+        entry[ENTRY_TYPE..].copy_from_slice(&self.kind.to_type().to_le_bytes());
+        entry
+    }
+}

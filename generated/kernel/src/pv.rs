@@ -30,6 +30,10 @@ pub struct PvOps {
     pub wait_for_interrupt: fn(),
     /// Sleep until an interrupt, leaving the flag as it is.
     pub halt: fn(),
+    /// The way back from a trap: where the trap path jumps with every
+    /// register restored and the stack at the frame's `rip` (natively, an
+    /// `iretq`). Jumped to, never called.
+    pub iret: unsafe extern "C" fn(),
 
     /// Let interrupt line `irq` through.
     pub unmask_irq: fn(u8),
@@ -90,10 +94,24 @@ pub struct EntryAt {
 /// The table in use: the native one, unless a Guest chose its own.
 static OPS: AtomicPtr<PvOps> = AtomicPtr::new(&raw const NATIVE as *mut PvOps);
 
+unsafe extern "C" {
+    /// The word trap_return jumps through (entry.s): the table's `iret`.
+    static mut pv_iret: u64;
+}
+
 /// The table in use.
 pub fn ops() -> &'static PvOps {
     // SAFETY: OPS only ever holds the address of a static table.
     unsafe { &*OPS.load(Ordering::Acquire) }
+}
+
+/// Use `table` from now on, instead of the native one. Once, at boot.
+pub fn select(table: &'static PvOps) {
+    let was = OPS.swap(table as *const PvOps as *mut PvOps, Ordering::AcqRel);
+    assert!(core::ptr::eq(was, &NATIVE), "the table of operations is chosen once");
+    // SAFETY: one CPU, at boot, before anything traps: no trap is on its
+    // way out through the word while we change it.
+    unsafe { (&raw mut pv_iret).write(table.iret as usize as u64) };
 }
 
 // G:140 kernel/src/pv.rs, continued

@@ -26,6 +26,7 @@ pub static NATIVE: PvOps = PvOps {
     irq_enabled,
     wait_for_interrupt,
     halt,
+    iret: native_iret,
     unmask_irq: pic::unmask,
     end_of_interrupt: pic::end_of_interrupt,
     is_spurious: pic::is_spurious,
@@ -75,6 +76,11 @@ fn wait_for_interrupt() {
 fn halt() {
     // SAFETY: hlt only waits for the next interrupt.
     unsafe { x86::halt() };
+}
+
+unsafe extern "C" {
+    /// The trap path's `iretq` (entry.s): jumped to, never called.
+    fn native_iret();
 }
 
 // G:180 kernel/src/pv_native.rs, continued

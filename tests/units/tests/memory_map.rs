@@ -88,3 +88,15 @@ fn a_region_reaching_the_top_of_memory_saturates() {
     let region = MemoryMap::new(&bytes).regions().next().unwrap();
     assert_eq!(region.end, u64::MAX);
 }
+
+#[test]
+fn an_entry_we_write_reads_back_as_its_region() {
+    let regions = [
+        Region { start: 0, end: 0x100_0000, kind: RegionKind::Available },
+        Region { start: 0x100_0000, end: 0x100_1000, kind: RegionKind::Reserved },
+        Region { start: 0x2000_0000, end: 0x2010_0000, kind: RegionKind::AcpiNvs },
+    ];
+    let bytes: Vec<u8> = regions.iter().flat_map(|r| r.to_entry()).collect();
+    let read: Vec<Region> = MemoryMap::new(&bytes).regions().collect();
+    assert_eq!(read, regions);
+}
