@@ -72,6 +72,7 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "own-tables" => return own_tables::run(console, memory, own_tables::Flaw::None),
         "ring" => return queue_calls(console),
         "trap-handler" => return own_trap_handler(console),
+        "irq-window" => return irq_window(console),
         "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
         "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
@@ -134,4 +135,73 @@ fn own_trap_handler(console: &mut HostConsole) {
     }
     let intact = if left == CANARY { "intact" } else { "overwritten" };
     let _ = writeln!(console, "rguest: guest-test: trap-handler: back from ud2; red zone {intact}");
+}
+
+// H:930 kernel/src/guest_tests.rs, continued
+
+use crate::guest_abi::IRQ_ENABLED;
+use crate::vectors::IRQ_BASE;
+use core::sync::atomic::AtomicU64;
+
+/// Ticks counted by `window_tick`.
+static WINDOW_TICKS: AtomicU64 = AtomicU64::new(0);
+/// A clock that runs out at once.
+const AT_ONCE_NS: u64 = 1;
+
+core::arch::global_asm!(
+    ".globl window_tick",
+    "window_tick:",
+    "lock incq {ticks}(%rip)",
+    "iretq",
+    ticks = sym WINDOW_TICKS,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The window test's timer handler: counts a tick and returns.
+    fn window_tick();
+}
+
+/// A tick pending inside the no-interrupt window waits until after it.
+fn irq_window(console: &mut HostConsole) {
+    let timer = IRQ_BASE + crate::pit::IRQ as u64;
+    let gate = Gate::for_guest(window_tick as *const () as u64).to_words();
+    hcall(Hypercall::LoadIdtEntry, [timer, gate[0], gate[1], 0]);
+    crate::pv::unmask_irq(crate::pit::IRQ);
+    hcall(Hypercall::SetClockEvent, [AT_ONCE_NS, 0, 0, 0]);
+    let shared = &raw mut crate::pv_guest::SHARED;
+    let (inside, after): (u64, u64);
+    // SAFETY: stores to our own shared page (its window put back after),
+    // two hypercalls, and reads of the count; the handler that runs in
+    // between changes only the count, and the block declares every
+    // register a call may change.
+    unsafe {
+        let window = ((*shared).no_irq_start, (*shared).no_irq_end);
+        (&raw mut (*shared).irq_enabled).write_volatile(IRQ_ENABLED);
+        asm!(
+            "lea 2f(%rip), %rcx",
+            "mov %rcx, (%rsi)",
+            "lea 3f(%rip), %rcx",
+            "mov %rcx, (%rdi)",
+            "mov ${halt}, %eax",
+            "int ${vector}",
+            "2: mov (%rdx), %r8",
+            "3: mov ${flush}, %eax",
+            "int ${vector}",
+            "mov (%rdx), %r9",
+            in("rsi") &raw mut (*shared).no_irq_start,
+            in("rdi") &raw mut (*shared).no_irq_end,
+            in("rdx") WINDOW_TICKS.as_ptr(),
+            halt = const Hypercall::Halt as u64,
+            flush = const Hypercall::FlushAsync as u64,
+            vector = const HYPERCALL_VECTOR,
+            out("r8") inside, out("r9") after,
+            clobber_abi("C"),
+            options(att_syntax)
+        );
+        (&raw mut (*shared).no_irq_start).write_volatile(window.0);
+        (&raw mut (*shared).no_irq_end).write_volatile(window.1);
+    }
+    let _ = writeln!(console, "rguest: guest-test: irq-window: {inside} ticks inside the window, \
+                               {after} after it");
 }

@@ -22,7 +22,7 @@ use core::sync::atomic::{compiler_fence, AtomicU64, AtomicUsize, Ordering};
 use x86::segmentation::SegmentSelector;
 
 /// The page this Guest shares with its Host.
-static mut SHARED: SharedPage = SharedPage::new();
+pub static mut SHARED: SharedPage = SharedPage::new();
 
 /// Make this kernel a Guest: fill in the shared page, register it with
 /// the Host, and do everything privileged the Guest's way from now on.

@@ -309,3 +309,15 @@ fn an_exception_reaches_the_guests_own_handler_below_its_red_zone() {
 fn hostile_halt_with_nothing_to_wake_it() {
     hostile("halt-forever", "Halt with no clock armed and nothing pending");
 }
+
+#[test]
+fn no_interrupt_is_delivered_inside_the_guests_window() {
+    let out = boot_guests("guests=2 guest-test=irq-window");
+    assert!(
+        console(&out, 1).iter().any(|l| l == "rguest: guest-test: irq-window: 0 ticks inside the window, 1 after it"),
+        "{}",
+        out.report()
+    );
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
