@@ -3,10 +3,15 @@
 //! pv-test: the table of operations' interrupt flag, checked by what it
 //! does to the timer's ticks.
 
-use crate::{pit, println, pv, tsc};
+use crate::address_space::AddressSpace;
+use crate::layout::{phys_to_virt, USER_BASE};
+use crate::page_table::PageFlags;
+use crate::{frames, kernel_space, pit, println, pv, tsc};
 
 /// How long interrupts are held back, in tick periods.
 const HELD_TICKS: u64 = 3;
+/// What the live-tables check writes through its new mapping.
+const MARK: u64 = 0x1ee7_7ab1e5;
 
 /// Run the test; the timer must be running and the TSC calibrated.
 pub fn run() {
@@ -36,4 +41,24 @@ pub fn run() {
     assert!(!pv::irq_enabled(), "irq_disable left interrupts let in");
     println!("rguest: pv-test: {} operations: no tick in {HELD_TICKS} tick periods held back, \
               {} let in, the flag saved and restored", pv::ops().name, pit::ticks() - before);
+    live_tables();
+}
+
+/// Map a page into the loaded address space, use it at once, unmap it.
+fn live_tables() {
+    let mut space = AddressSpace::new().expect("out of frames for an address space");
+    space.activate();
+    let frame = frames::alloc_zeroed().expect("out of frames");
+    space.map(USER_BASE, frame, PageFlags::WRITABLE | PageFlags::NO_EXECUTE).expect("mapping a page");
+    // SAFETY: just mapped, writable, in the loaded address space.
+    unsafe { (USER_BASE as *mut u64).write_volatile(MARK) };
+    let phys = space.translate(USER_BASE).expect("a mapped page translates");
+    // SAFETY: the frame is ours, and the direct map shows it.
+    let seen = unsafe { (phys_to_virt(phys) as *const u64).read_volatile() };
+    let frame = space.unmap(USER_BASE).expect("unmapping the page");
+    kernel_space::activate();
+    frames::free(frame);
+    assert_eq!(seen, MARK, "the write through the new mapping went astray");
+    assert_eq!(space.translate(USER_BASE), None, "the page still translates");
+    println!("rguest: pv-test: a page mapped into the loaded tables, used at once, and unmapped");
 }
