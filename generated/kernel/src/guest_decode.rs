@@ -23,6 +23,7 @@ pub fn privileged_instruction(guest: &Guest, rip: u64) -> Option<&'static str> {
         [0x0f, 0x01, ..] => "lgdt/lidt/invlpg",
         [0x0f, 0x06, ..] => "clts",
         [0x0f, 0x09, ..] => "wbinvd",
+        [0x0f, 0x05, ..] => "syscall",
         _ => return None,
     })
 }

@@ -60,6 +60,8 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "hlt" => unsafe { asm!("hlt", options(att_syntax, nomem, nostack)) },
         // SAFETY: as for cli.
         "mov-cr3" => unsafe { asm!("mov {0}, %cr3", in(reg) 0u64, options(att_syntax, nostack)) },
+        // SAFETY: as for cli (it raises an invalid opcode: SCE is off).
+        "syscall" => unsafe { asm!("syscall", out("rcx") _, out("r11") _, options(att_syntax, nostack)) },
         // SAFETY: as for cli.
         "wrmsr" => unsafe {
             asm!("wrmsr", in("ecx") x86::msr::IA32_EFER, in("eax") 0, in("edx") 0,

@@ -95,12 +95,15 @@ fn host_interrupt(vector: u64) {
 
 /// The exception ring 1 raises for an instruction it may not execute.
 const GENERAL_PROTECTION: u64 = 13;
+/// The exception `syscall` raises while EFER.SCE is off.
+const INVALID_OPCODE: u64 = 6;
 
 /// The Guest raised exception `frame.vector`: kill it if it tried a
 /// privileged instruction or has no handler, else deliver it.
 fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     let (v, rip) = (frame.vector, frame.rip);
-    let tried = guest_decode::privileged_instruction(guest, rip).filter(|_| v == GENERAL_PROTECTION);
+    let tried = guest_decode::privileged_instruction(guest, rip)
+        .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
     if let Some(instruction) = tried {
         return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
     }

@@ -321,3 +321,8 @@ fn no_interrupt_is_delivered_inside_the_guests_window() {
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }
+
+#[test]
+fn hostile_syscall() {
+    hostile("syscall", "executed `syscall`");
+}
