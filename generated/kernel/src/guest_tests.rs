@@ -75,6 +75,7 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "ring" => return queue_calls(console),
         "trap-handler" => return own_trap_handler(console),
         "irq-window" => return irq_window(console),
+        "bench" => return bench(console),
         "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
         "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
@@ -206,4 +207,29 @@ fn irq_window(console: &mut HostConsole) {
     }
     let _ = writeln!(console, "rguest: guest-test: irq-window: {inside} ticks inside the window, \
                                {after} after it");
+}
+
+// H:940 kernel/src/guest_tests.rs, continued
+
+use crate::guest_abi::RING_SLOTS;
+
+/// How many calls each way is timed over: a ring's worth.
+const BENCH_CALLS: u64 = RING_SLOTS as u64;
+
+/// Time a hypercall made directly, and one made through the ring.
+fn bench(console: &mut HostConsole) {
+    let nothing = [0; 4]; // ConsoleWrite of no bytes
+    pv_guest::flush_queue();
+    let start = crate::tsc::now();
+    for _ in 0..BENCH_CALLS {
+        hcall(Hypercall::ConsoleWrite, nothing);
+    }
+    let direct = (crate::tsc::now() - start) / BENCH_CALLS;
+    let start = crate::tsc::now();
+    for _ in 0..BENCH_CALLS {
+        pv_guest::queue(Hypercall::ConsoleWrite, nothing);
+    }
+    pv_guest::flush_queue();
+    let queued = (crate::tsc::now() - start) / BENCH_CALLS;
+    let _ = writeln!(console, "rguest: guest-test: bench: a hypercall {direct} cycles, a queued one {queued}");
 }

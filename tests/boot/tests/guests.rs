@@ -326,3 +326,24 @@ fn no_interrupt_is_delivered_inside_the_guests_window() {
 fn hostile_syscall() {
     hostile("syscall", "executed `syscall`");
 }
+
+#[test]
+fn a_queued_hypercall_costs_less_than_half_a_trip() {
+    let out = Boot::new(kernel_elf())
+        .with_guest_image()
+        .append("guests=1 guest-test=bench")
+        .arg("-icount")
+        .arg("shift=0")
+        .run()
+        .expect("could not start QEMU");
+    assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
+    let prefix = "rguest: guest-test: bench: a hypercall ";
+    let line = console(&out, 0)
+        .into_iter()
+        .find_map(|l| l.strip_prefix(prefix).map(str::to_string))
+        .unwrap_or_else(|| panic!("no bench line\n{}", out.report()));
+    let n: Vec<u64> = line.split(|c: char| !c.is_ascii_digit()).filter_map(|w| w.parse().ok()).collect();
+    let [direct, queued] = n[..] else { panic!("odd bench line: {line}") };
+    assert!(queued > 0 && queued * 2 < direct, "{line}\n{}", out.report());
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
