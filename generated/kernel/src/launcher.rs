@@ -74,7 +74,8 @@ fn launch(id: u64, image: &[u8], memory_size: u64, cmdline: &str) -> Guest {
 /// Launch the Guests the command line asks for, from `image`, run them
 /// all to the end, and report.
 pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
-    let Some(count) = cmdline.value("guests").and_then(|n| n.parse::<u64>().ok()) else { return };
+    let Some(count) = cmdline.value("guests") else { return };
+    let count: u64 = count.parse().unwrap_or_else(|_| panic!("guests={count}: not a number"));
     let image = image.expect("guests= needs the kernel image as a multiboot module (QEMU's -initrd)");
     let size = cmdline.value("guest-mem").map(|text| {
         parse_size(text).filter(|s| s.is_multiple_of(PAGE_SIZE) && *s > KERNEL_LOAD_ADDR)
