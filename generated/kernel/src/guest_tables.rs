@@ -9,14 +9,14 @@ use crate::frame_bitmap::Frame;
 use crate::frames;
 use crate::guest_memory::GuestMemory;
 use crate::layout::{KERNEL_BASE, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE};
-use crate::page_table::{Level, PageFlags, PageTableEntry, VirtAddr, ENTRIES};
+use crate::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
 use crate::switcher::{self, Side};
 
 /// Flags of the tables above a page: the page's own entry decides.
 const TABLE: PageFlags = PageFlags::PRESENT.union(PageFlags::WRITABLE).union(PageFlags::USER);
 
 /// The only flags a Guest page may have.
-const GUEST_PAGE_FLAGS: PageFlags = PageFlags::PRESENT
+pub const GUEST_PAGE_FLAGS: PageFlags = PageFlags::PRESENT
     .union(PageFlags::WRITABLE)
     .union(PageFlags::USER)
     .union(PageFlags::NO_EXECUTE);
@@ -74,18 +74,25 @@ impl GuestTables {
 // H:320 kernel/src/guest_tables.rs, continued
 
 impl GuestTables {
+    /// Tables with nothing in them but the Switcher, with registers page
+    /// `regs`; None if frames ran out.
+    pub fn empty(regs: Frame) -> Option<GuestTables> {
+        let mut tables = GuestTables { pml4: frames::alloc_zeroed()? };
+        for (virt, frame, flags) in switcher::mappings(Side::Guest { regs }) {
+            let virt = VirtAddr::new(virt).expect("the Switcher's addresses are canonical");
+            tables.install(virt, frame, flags).ok()?;
+        }
+        Some(tables)
+    }
+
     /// The tables a Guest in `memory`, with registers page `regs`, starts
     /// with; None if frames ran out.
     pub fn new(memory: &GuestMemory, regs: Frame) -> Option<GuestTables> {
-        let mut tables = GuestTables { pml4: frames::alloc_zeroed()? };
+        let mut tables = GuestTables::empty(regs)?;
         let data = PageFlags::WRITABLE | PageFlags::NO_EXECUTE;
         for gpa in (0..memory.size()).step_by(PAGE_SIZE as usize) {
             tables.map(memory, PHYS_MAP_BASE + gpa, gpa, data).ok()?;
             tables.map(memory, KERNEL_BASE + gpa, gpa, PageFlags::WRITABLE).ok()?;
-        }
-        for (virt, frame, flags) in switcher::mappings(Side::Guest { regs }) {
-            let virt = VirtAddr::new(virt).expect("the Switcher's addresses are canonical");
-            tables.install(virt, frame, flags).ok()?;
         }
         Some(tables)
     }
@@ -123,107 +130,4 @@ impl GuestTables {
         let usable = entry.is_present() && (!write || entry.flags().contains(PageFlags::WRITABLE));
         usable.then(|| memory.guest_phys(entry.addr() + virt.page_offset()))?
     }
-}
-
-// H:350 kernel/src/guest_tables.rs, continued
-
-/// The shadow may hold this many mappings for each page of Guest memory.
-const MAPPINGS_PER_PAGE: u64 = 8;
-/// Bits 48 to 63 of a canonical address repeat bit 47.
-const SIGN_BIT: u64 = 1 << 47;
-const UPPER_HALF: u64 = !((SIGN_BIT << 1) - 1);
-
-/// Why a Guest's own page tables were refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ShadowError {
-    /// A table at this guest-physical address is not in Guest memory.
-    TableOutsideMemory(u64),
-    /// The entry for this address has flags we do not accept.
-    BadFlags(u64),
-    /// A 1 GiB page at this address.
-    HugePage(u64),
-    /// The page at this address could not be mapped.
-    Refused(u64, MapError),
-    /// More mappings than the Guest's memory could ever need.
-    TooManyMappings,
-}
-
-impl core::fmt::Display for ShadowError {
-    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-        match *self {
-            ShadowError::TableOutsideMemory(at) => write!(f, "a table at {at:#x} outside guest memory"),
-            ShadowError::BadFlags(virt) => write!(f, "the entry for {virt:#x} has flags we refuse"),
-            ShadowError::HugePage(virt) => write!(f, "a 1 GiB page at {virt:#x}"),
-            ShadowError::Refused(virt, why) => write!(f, "the page at {virt:#x}: {why:?}"),
-            ShadowError::TooManyMappings => write!(f, "more mappings than its memory needs"),
-        }
-    }
-}
-
-/// The flags a Guest's entries may have, at any level; and at the
-/// page-directory level, the large-page bit too.
-const GUEST_ENTRY_FLAGS: PageFlags = GUEST_PAGE_FLAGS;
-
-impl GuestTables {
-    /// Shadow tables for the Guest tree whose PML4 is at guest-physical
-    /// `root`, with the Switcher and registers page `regs` on top.
-    pub fn shadow(memory: &GuestMemory, root: u64, regs: Frame) -> Result<GuestTables, ShadowError> {
-        let mut tables = GuestTables { pml4: frames::alloc_zeroed().ok_or(ShadowError::TooManyMappings)? };
-        let mut budget = memory.size() / PAGE_SIZE * MAPPINGS_PER_PAGE;
-        let inherited = PageFlags::WRITABLE | PageFlags::USER;
-        tables.shadow_table(memory, root, Level::Pml4, 0, inherited, &mut budget)?;
-        for (virt, frame, flags) in switcher::mappings(Side::Guest { regs }) {
-            let virt = VirtAddr::new(virt).expect("the Switcher's addresses are canonical");
-            tables.install(virt, frame, flags).map_err(|e| ShadowError::Refused(virt.as_u64(), e))?;
-        }
-        Ok(tables)
-    }
-
-// H:360 kernel/src/guest_tables.rs, continued
-
-    fn shadow_table(&mut self, memory: &GuestMemory, table: u64, level: Level, base: u64,
-                    inherited: PageFlags, budget: &mut u64) -> Result<(), ShadowError> {
-        if !table.is_multiple_of(PAGE_SIZE) || memory.bytes(table, PAGE_SIZE).is_none() {
-            return Err(ShadowError::TableOutsideMemory(table));
-        }
-        for i in 0..ENTRIES as u64 {
-            let bits: u64 = memory.read(table + i * size_of::<u64>() as u64).expect("checked above");
-            let entry = PageTableEntry::from_bits(bits);
-            if !entry.is_present() {
-                continue;
-            }
-            let mut virt = base + i * level.coverage();
-            if virt & SIGN_BIT != 0 {
-                virt |= UPPER_HALF;
-            }
-            let flags = entry.flags();
-            let huge = flags.contains(PageFlags::HUGE);
-            let allowed = if level == Level::Pd { GUEST_ENTRY_FLAGS | PageFlags::HUGE } else { GUEST_ENTRY_FLAGS };
-            if allowed.union(flags) != allowed {
-                return Err(ShadowError::BadFlags(virt));
-            }
-            let both = |f: PageFlags| flag_if(inherited.contains(f) && flags.contains(f), f);
-            let either = |f: PageFlags| flag_if(inherited.contains(f) || flags.contains(f), f);
-            let allowed_below =
-                both(PageFlags::WRITABLE) | both(PageFlags::USER) | either(PageFlags::NO_EXECUTE);
-            match level.next() {
-                Some(below) if !huge => self.shadow_table(memory, entry.addr(), below, virt, allowed_below, budget)?,
-                Some(_) if level != Level::Pd => return Err(ShadowError::HugePage(virt)),
-                _ => {
-                    let pages = level.coverage() / PAGE_SIZE;
-                    *budget = budget.checked_sub(pages).ok_or(ShadowError::TooManyMappings)?;
-                    for page in 0..pages {
-                        let (v, gpa) = (virt + page * PAGE_SIZE, entry.addr() + page * PAGE_SIZE);
-                        self.map(memory, v, gpa, allowed_below).map_err(|e| ShadowError::Refused(v, e))?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// `flag` if `condition`, else no flags.
-fn flag_if(condition: bool, flag: PageFlags) -> PageFlags {
-    if condition { flag } else { PageFlags::EMPTY }
 }

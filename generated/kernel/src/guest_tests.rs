@@ -8,7 +8,7 @@ use crate::guest_kernel::KERNEL_TESTS;
 use crate::hypercall::{hcall, HostConsole};
 use crate::idt::Gate;
 use crate::layout::{MAX_PHYS_MEMORY, SWITCHER_STATE};
-use crate::own_tables;
+use crate::{guest_checks, own_tables};
 use core::arch::asm;
 use core::fmt::Write;
 use x86::Ring;
@@ -72,10 +72,10 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
             hcall(Hypercall::Halt, [0; 4]);
         }
         "own-tables" => return own_tables::run(console, memory, own_tables::Flaw::None),
-        "ring" => return queue_calls(console),
-        "trap-handler" => return own_trap_handler(console),
-        "irq-window" => return irq_window(console),
-        "bench" => return bench(console),
+        "ring" => return guest_checks::queue_calls(console),
+        "trap-handler" => return guest_checks::own_trap_handler(console),
+        "irq-window" => return guest_checks::irq_window(console),
+        "bench" => return guest_checks::bench(console),
         "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
         "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
@@ -85,151 +85,4 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         }
     }
     let _ = writeln!(console, "rguest: guest-test: {kind}: still alive");
-}
-
-// H:920 kernel/src/guest_tests.rs, continued
-
-use crate::hypercall::guest_phys;
-use crate::pv_guest;
-
-/// Queue three console writes in the ring, flush, and check the slots.
-fn queue_calls(console: &mut HostConsole) {
-    const TEXTS: [&str; 3] = ["rguest: ring: one\n", "rguest: ring: two\n", "rguest: ring: three\n"];
-    for text in TEXTS {
-        pv_guest::queue(Hypercall::ConsoleWrite, [guest_phys(text.as_ptr()), text.len() as u64, 0, 0]);
-    }
-    let queued = pv_guest::pending_calls();
-    pv_guest::flush_queue();
-    let done = queued - pv_guest::pending_calls();
-    let _ = writeln!(console, "rguest: guest-test: ring: {queued} calls queued, {done} done");
-}
-
-/// The red zone's last word, left there across the trap.
-const CANARY: u64 = 0x7ed_2011e;
-/// The vector of an invalid opcode, and the length of `ud2`.
-const INVALID_OPCODE: u64 = 6;
-const UD2_LENGTH: u64 = 2;
-
-core::arch::global_asm!(
-    ".globl guest_invalid_opcode",
-    "guest_invalid_opcode:",
-    "addq ${len}, (%rsp)",
-    "iretq",
-    len = const UD2_LENGTH,
-    options(att_syntax)
-);
-
-unsafe extern "C" {
-    /// The Guest's own handler for an invalid opcode: skip the ud2.
-    fn guest_invalid_opcode();
-}
-
-/// Take an invalid opcode through our own handler, red zone and all.
-fn own_trap_handler(console: &mut HostConsole) {
-    let gate = Gate::for_guest(guest_invalid_opcode as *const () as u64).to_words();
-    hcall(Hypercall::LoadIdtEntry, [INVALID_OPCODE, gate[0], gate[1], 0]);
-    let left: u64;
-    // SAFETY: the word below rsp is ours (the kernel keeps nothing there),
-    // and our handler returns past the ud2.
-    unsafe {
-        asm!("movq {canary}, -{word}(%rsp)", "ud2", "movq -{word}(%rsp), {left}",
-             canary = in(reg) CANARY, left = lateout(reg) left, word = const size_of::<u64>(),
-             options(att_syntax));
-    }
-    let intact = if left == CANARY { "intact" } else { "overwritten" };
-    let _ = writeln!(console, "rguest: guest-test: trap-handler: back from ud2; red zone {intact}");
-}
-
-// H:930 kernel/src/guest_tests.rs, continued
-
-use crate::guest_abi::IRQ_ENABLED;
-use crate::vectors::IRQ_BASE;
-use core::sync::atomic::AtomicU64;
-
-/// Ticks counted by `window_tick`.
-static WINDOW_TICKS: AtomicU64 = AtomicU64::new(0);
-/// A clock that runs out at once.
-const AT_ONCE_NS: u64 = 1;
-
-core::arch::global_asm!(
-    ".globl window_tick",
-    "window_tick:",
-    "lock incq {ticks}(%rip)",
-    "iretq",
-    ticks = sym WINDOW_TICKS,
-    options(att_syntax)
-);
-
-unsafe extern "C" {
-    /// The window test's timer handler: counts a tick and returns.
-    fn window_tick();
-}
-
-/// A tick pending inside the no-interrupt window waits until after it.
-fn irq_window(console: &mut HostConsole) {
-    let timer = IRQ_BASE + crate::pit::IRQ as u64;
-    let gate = Gate::for_guest(window_tick as *const () as u64).to_words();
-    hcall(Hypercall::LoadIdtEntry, [timer, gate[0], gate[1], 0]);
-    crate::pv::unmask_irq(crate::pit::IRQ);
-    hcall(Hypercall::SetClockEvent, [AT_ONCE_NS, 0, 0, 0]);
-    let shared = &raw mut crate::pv_guest::SHARED;
-    let (inside, after): (u64, u64);
-    // SAFETY: stores to our own shared page (its window put back after),
-    // two hypercalls, and reads of the count; the handler that runs in
-    // between changes only the count, and the block declares every
-    // register a call may change.
-    unsafe {
-        let window = ((*shared).no_irq_start, (*shared).no_irq_end);
-        (&raw mut (*shared).irq_enabled).write_volatile(IRQ_ENABLED);
-        asm!(
-            "lea 2f(%rip), %rcx",
-            "mov %rcx, (%rsi)",
-            "lea 3f(%rip), %rcx",
-            "mov %rcx, (%rdi)",
-            "mov ${halt}, %eax",
-            "int ${vector}",
-            "2: mov (%rdx), %r8",
-            "3: mov ${flush}, %eax",
-            "int ${vector}",
-            "mov (%rdx), %r9",
-            in("rsi") &raw mut (*shared).no_irq_start,
-            in("rdi") &raw mut (*shared).no_irq_end,
-            in("rdx") WINDOW_TICKS.as_ptr(),
-            halt = const Hypercall::Halt as u64,
-            flush = const Hypercall::FlushAsync as u64,
-            vector = const HYPERCALL_VECTOR,
-            out("r8") inside, out("r9") after,
-            clobber_abi("C"),
-            options(att_syntax)
-        );
-        (&raw mut (*shared).no_irq_start).write_volatile(window.0);
-        (&raw mut (*shared).no_irq_end).write_volatile(window.1);
-    }
-    let _ = writeln!(console, "rguest: guest-test: irq-window: {inside} ticks inside the window, \
-                               {after} after it");
-}
-
-// H:940 kernel/src/guest_tests.rs, continued
-
-use crate::guest_abi::RING_SLOTS;
-
-/// How many calls each way is timed over: a ring's worth.
-const BENCH_CALLS: u64 = RING_SLOTS as u64;
-
-/// Time a hypercall made directly, and one made through the ring.
-fn bench(console: &mut HostConsole) {
-    let nothing = [0; 4]; // ConsoleWrite of no bytes
-    pv_guest::flush_queue();
-    let start = crate::tsc::now();
-    for _ in 0..BENCH_CALLS {
-        hcall(Hypercall::ConsoleWrite, nothing);
-    }
-    let direct = (crate::tsc::now() - start) / BENCH_CALLS;
-    let start = crate::tsc::now();
-    for _ in 0..BENCH_CALLS {
-        pv_guest::queue(Hypercall::ConsoleWrite, nothing);
-    }
-    pv_guest::flush_queue();
-    let queued = (crate::tsc::now() - start) / BENCH_CALLS;
-    let _ = writeln!(console, "rguest: guest-test: bench: a hypercall {direct} cycles, a queued one {queued}");
 }

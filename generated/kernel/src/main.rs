@@ -249,5 +249,9 @@ mod guest_tests; // Guests that misbehave on request
 // H:907 kernel/src/main.rs, continued
 mod own_tables; // a Guest's own page tables, for the Host's tests
 
+// H:940 kernel/src/main.rs, continued
+mod guest_checks; // checks a well-behaved Guest makes of its Host
+
 // S:130 kernel/src/main.rs, continued
-mod switcher; // the Switcher's pages, and the way into a Guest and back
+mod switcher_layout; // the Switcher's pages as types, and its assembler
+mod switcher; // the Switcher put in place, and the way into a Guest and back
