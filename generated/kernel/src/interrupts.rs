@@ -33,11 +33,12 @@ pub fn deliver(guest: &mut Guest) {
     if enabled & IRQ_ENABLED == 0 || (start..end).contains(&guest.regs().frame.rip) {
         return;
     }
+    let blocked: [u64; BITMAP_WORDS] = core::array::from_fn(|word| {
+        hypercalls::read_shared(guest, offset_of!(SharedPage, blocked_interrupts) + word * size_of::<u64>())
+    });
     let Some(vector) = (0..VECTORS).find(|&v| {
         let (word, bit) = (v / 64, 1u64 << (v % 64));
-        let blocked: u64 = hypercalls::read_shared(
-            guest, offset_of!(SharedPage, blocked_interrupts) + word * size_of::<u64>());
-        guest.pending[word] & bit != 0 && blocked & bit == 0
+        guest.pending[word] & bit != 0 && blocked[word] & bit == 0
     }) else {
         return;
     };
