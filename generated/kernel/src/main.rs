@@ -231,6 +231,9 @@ mod guest_decode; // naming the instruction a Guest was killed for
 // H:130 kernel/src/main.rs, continued
 mod hypercalls; // the Host's one big switch
 
+// H:630 kernel/src/main.rs, continued
+mod segments; // a Guest's GDT and IDT entries, checked
+
 // H:230 kernel/src/main.rs, continued
 mod interrupts; // a Guest's virtual interrupts, clock and Halt
 
@@ -239,9 +242,6 @@ mod guest_tables; // the page tables a Guest runs on
 
 // H:370 kernel/src/main.rs, continued
 mod shadow; // the Guest's own page tables, shadowed
-
-// H:630 kernel/src/main.rs, continued
-mod segments; // a Guest's GDT and IDT entries, checked
 
 // H:900 kernel/src/main.rs, continued
 mod guest_tests; // Guests that misbehave on request
