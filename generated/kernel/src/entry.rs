@@ -49,7 +49,9 @@ core::arch::global_asm!(
     // P:852 <<entry-asm-operands>>, continued
     FRAME_CS = const offset_of!(TrapFrame, cs),
     SELECTOR_RPL = const crate::fpu::SELECTOR_RPL,
+    SELECTOR_RPL_USER = const crate::fpu::SELECTOR_RPL_USER,
     USER_FPU = sym crate::fpu::USER_FPU,
+    KERNEL_FPU = sym crate::fpu::KERNEL_FPU,
     options(att_syntax)
 );
 

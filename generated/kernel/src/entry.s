@@ -53,9 +53,14 @@ trap_common:
         mov     %r15, {FRAME_R15}(%rsp)
 
         # P:852 <<trap-entry-save>>, continued
-        testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp) # from a program, not the kernel?
+        testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp) # from a program or a Guest kernel?
         jz      1f
+        testb   ${SELECTOR_RPL_USER}, {FRAME_CS}(%rsp) # a program, in ring 3?
+        jz      2f
         fxsave64 {USER_FPU}(%rip)               # then keep its FPU and SSE state
+        jmp     1f
+        2:
+        fxsave64 {KERNEL_FPU}(%rip)             # else the Guest kernel's, apart
         1:
         cld                             # the calling convention's promise
         mov     %rsp, %rdi              # dispatch(&mut TrapFrame)
@@ -83,9 +88,14 @@ trap_return:
         mov     {FRAME_R15}(%rsp), %r15
 
         # P:852 <<trap-entry-restore>>, continued
-        testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp) # back to a program?
+        testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp) # back to a program or a Guest kernel?
         jz      1f
+        testb   ${SELECTOR_RPL_USER}, {FRAME_CS}(%rsp) # to a program, in ring 3?
+        jz      2f
         fxrstor64 {USER_FPU}(%rip)              # then give it its FPU and SSE state
+        jmp     1f
+        2:
+        fxrstor64 {KERNEL_FPU}(%rip)            # else the Guest kernel's
         1:
         add     ${FRAME_RIP}, %rsp      # drop the registers, vector, error code
         jmp     *pv_iret(%rip)          # the table's iret

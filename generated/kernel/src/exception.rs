@@ -30,7 +30,7 @@ pub fn name(vector: u64) -> &'static str {
 
 pub fn handle(frame: &mut TrapFrame) {
     let machine_trouble = matches!(frame.vector, NMI | DOUBLE_FAULT | MACHINE_CHECK);
-    if frame.ring() == 3 && !machine_trouble {
+    if frame.from_program() && !machine_trouble {
         let hook = HOOKS.lock().user_fault;
         if let Some(user_fault) = hook {
             return user_fault(frame);

@@ -58,9 +58,15 @@ impl FxArea {
 /// level of the code that used it.
 pub const SELECTOR_RPL: u8 = 0b11;
 
+/// The bit of the privilege level that ring 3 has and rings 0 and 1 lack.
+pub const SELECTOR_RPL_USER: u8 = 0b10;
+
 /// The FPU state of the program that trapped: saved here by the trap path
 /// on the way in, restored from here on the way out to ring 3 (entry.s).
 pub static mut USER_FPU: FxArea = FxArea::INITIAL;
+
+/// A Guest kernel's own state, when it is interrupted in ring 1.
+pub static mut KERNEL_FPU: FxArea = FxArea::INITIAL;
 
 // P:854 kernel/src/fpu.rs, continued
 

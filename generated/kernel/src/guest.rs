@@ -43,6 +43,8 @@ pub struct Counters {
     pub injected: u64,
     /// Times its GDT was copied into the Switcher's state pages.
     pub gdt_copies: u64,
+    /// Exits for a program's system call (counted with the traps too).
+    pub syscalls: u64,
 }
 
 pub struct Guest {
@@ -189,5 +191,6 @@ impl Guest {
                   ring hypercalls {}; injected {}; GDT copies {}",
                  self.id, c.exits, c.hypercalls, c.traps, c.host_interrupts, c.ring_hypercalls,
                  c.injected, c.gdt_copies);
+        println!("rguest: host: guest{} system calls through the Host {}", self.id, c.syscalls);
     }
 }

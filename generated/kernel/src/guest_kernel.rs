@@ -52,6 +52,8 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
         Some("memory") => memory_test::run(MEMORY_TEST_PAGES),
         _ => {}
     }
+    // G:440 <<guest-programs>>
+    crate::programs::run_all(cmdline.list("programs").collect());
 }
 
 // G:430 kernel/src/guest_kernel.rs, continued

@@ -98,6 +98,7 @@ impl Gate {
     const TYPE_TRAP: u8 = 0b1111;
     const TYPE_MASK: u8 = 0b1111;
     const IST_MASK: u8 = 0b111;
+    const DPL_MASK: u8 = 0b11;
 
     /// An interrupt gate to a Guest's `handler`, in its own code segment.
     pub fn for_guest(handler: u64) -> Gate {
@@ -140,6 +141,11 @@ impl Gate {
     /// The interrupt stack it asks for (0: none).
     pub fn ist(&self) -> u8 {
         self.ist & Self::IST_MASK
+    }
+
+    /// The most privileged ring that may reach it with `int` (its DPL).
+    pub fn dpl(&self) -> u8 {
+        self.type_dpl_present >> Self::DPL_SHIFT & Self::DPL_MASK
     }
 
     /// An interrupt or a trap gate; None for anything else.

@@ -8,7 +8,7 @@ use crate::entry::HAS_ERROR_CODE;
 use crate::guest::Guest;
 use crate::guest_abi::{SharedPage, GUEST_CS, GUEST_DS, IRQ_ENABLED};
 use crate::idt::GateKind;
-use crate::vectors::{EXCEPTIONS, IRQ_BASE, VECTORS};
+use crate::vectors::{EXCEPTIONS, IRQ_BASE, SYSCALL, VECTORS};
 use crate::{hypercalls, pit, tsc};
 use alloc::format;
 use core::mem::offset_of;
@@ -131,5 +131,32 @@ pub fn set_stack(guest: &mut Guest, top: u64) {
     match crate::page_table::VirtAddr::new(top) {
         Some(_) => guest.kernel_stack = Some(top),
         None => guest.kill(format!("SetStack to {top:#x}, not a canonical address")),
+    }
+}
+
+// H:240 kernel/src/interrupts.rs, continued
+
+/// The length of `int imm8`, the instruction that made a system call.
+const INT_LENGTH: u64 = 2;
+/// The bit of a general-protection fault's error code that says its
+/// index is an IDT vector's (SDM Vol. 3A, 6.13).
+const ERROR_CODE_IDT: u64 = 1 << 1;
+/// Where the vector goes in that error code.
+const ERROR_CODE_INDEX_SHIFT: u64 = 3;
+/// The general-protection fault.
+const GENERAL_PROTECTION: u64 = 13;
+
+/// A program (or the kernel) of `guest` made `int 0x80`: give it to the
+/// Guest kernel's handler, if its gate lets the caller's ring in.
+pub fn syscall(guest: &mut Guest) {
+    let ring = guest.regs().frame.ring() as u8;
+    guest.counters.syscalls += 1;
+    match guest.idt[SYSCALL as usize] {
+        Some(gate) if gate.dpl >= ring => deliver_trap(guest, SYSCALL, None),
+        _ => {
+            guest.regs().frame.rip -= INT_LENGTH;
+            let error_code = SYSCALL << ERROR_CODE_INDEX_SHIFT | ERROR_CODE_IDT;
+            deliver_trap(guest, GENERAL_PROTECTION, Some(error_code));
+        }
     }
 }

@@ -83,14 +83,18 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     });
     let size = size.unwrap_or(GUEST_MEMORY_DEFAULT);
     let test = cmdline.value("guest-test");
+    let programs = cmdline.value("guest-programs");
     let (frames_before, heap_before) = (frames::free_frames(), heap::free_bytes());
     let mut guests: Vec<Guest> = (0..count)
         .map(|id| {
-            let own: String = match test {
-                Some(test) if id + 1 == count => format!("guest-test={test}"),
-                _ => String::new(),
-            };
-            launch(id, image, size, &own)
+            let mut own = String::new();
+            if let Some(programs) = programs {
+                own += &format!("programs={programs} ");
+            }
+            if let Some(test) = test.filter(|_| id + 1 == count) {
+                own += &format!("guest-test={test}");
+            }
+            launch(id, image, size, own.trim_end())
         })
         .collect();
     println!("rguest: launcher: {count} guests of {} MiB each", size >> 20);

@@ -95,17 +95,10 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     }
 
     // P:885 <<kernel-main-options>>, continued
-    let names: alloc::vec::Vec<&str> = match cmdline.value("programs") {
+    programs::run_all(match cmdline.value("programs") {
         Some(_) => cmdline.list("programs").collect(),
         None => programs::DEMO.to_vec(),
-    };
-    if !names.is_empty() {
-        let free_at_start = frames::free_frames();
-        sched::run(&programs::named(names.into_iter()));
-        let free_now = frames::free_frames();
-        println!("rguest: all programs done; free frames: {free_now} (at start {free_at_start})");
-        assert_eq!(free_now, free_at_start, "the programs' memory did not all come back");
-    }
+    });
 
     // G:220 <<kernel-main-options>>, continued
     if info.has_option("pv-test") {

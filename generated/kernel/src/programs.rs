@@ -50,3 +50,18 @@ pub fn named<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'static Program> 
         })
         .collect()
 }
+
+// P:885 kernel/src/programs.rs, continued
+
+/// Runs the programs called `names` as processes, all at once, until the
+/// last ends; then checks that every frame they took came back.
+pub fn run_all(names: Vec<&str>) {
+    if names.is_empty() {
+        return;
+    }
+    let free_at_start = crate::frames::free_frames();
+    crate::sched::run(&named(names.into_iter()));
+    let free_now = crate::frames::free_frames();
+    println!("rguest: all programs done; free frames: {free_now} (at start {free_at_start})");
+    assert_eq!(free_now, free_at_start, "the programs' memory did not all come back");
+}

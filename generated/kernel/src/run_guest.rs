@@ -7,7 +7,7 @@ use crate::guest::Guest;
 use crate::guest_abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::trapframe::TrapFrame;
-use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT};
+use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT, SYSCALL};
 use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
 use alloc::{format, string::String};
 
@@ -77,6 +77,10 @@ fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
             host_interrupt(v);
         }
         NMI | MACHINE_CHECK => host_interrupt(frame.vector),
+        SYSCALL => {
+            guest.counters.traps += 1;
+            interrupts::syscall(guest);
+        }
         v if v < EXCEPTIONS => {
             guest.counters.traps += 1;
             exception(guest, frame, cr2);

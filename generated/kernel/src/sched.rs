@@ -137,7 +137,7 @@ fn resume(process: Box<Process>, frame: &mut TrapFrame) {
 /// The timer's hook: wakes sleepers, and ends the running process's turn
 /// when its slice is used up and another is ready.
 fn tick(frame: &mut TrapFrame) {
-    if frame.ring() == 0 {
+    if !frame.from_program() {
         return; // the idle loop in `next`, which watches the ticks itself
     }
     let turn_over = {

@@ -26,11 +26,13 @@ pub fn load_gdt_entry(guest: &mut Guest, slot: u64, bits: u64) {
 
 // H:630 kernel/src/segments.rs, continued
 
-/// Where a Guest wants a vector delivered.
+/// Where a Guest wants a vector delivered, and from which rings an `int`
+/// may ask for it (its DPL: 3 for the system call, say).
 #[derive(Clone, Copy, Debug)]
 pub struct GuestGate {
     pub handler: u64,
     pub kind: GateKind,
+    pub dpl: u8,
 }
 
 /// `LoadIdtEntry`: vector `vector` gets the gate whose words are `words`.
@@ -57,5 +59,5 @@ pub fn load_idt_entry(guest: &mut Guest, vector: u64, words: [u64; 2]) {
     if VirtAddr::new(handler).is_none() || handler >= SWITCHER_BASE {
         return guest.kill(format!("LoadIdtEntry {vector}: handler {handler:#x} out of bounds"));
     }
-    guest.idt[vector as usize] = Some(GuestGate { handler, kind });
+    guest.idt[vector as usize] = Some(GuestGate { handler, kind, dpl: gate.dpl() });
 }

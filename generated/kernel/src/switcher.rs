@@ -77,7 +77,11 @@ pub fn init() {
     for (vector, gate) in state.idt.iter_mut().enumerate() {
         // SAFETY: switcher.s fills the table with VECTORS addresses.
         let stub = relocated(unsafe { switcher_stub_table[vector] });
-        let dpl = if vector as u64 == HYPERCALL_VECTOR { Ring::Ring1 } else { Ring::Ring0 };
+        let dpl = match vector as u64 {
+            HYPERCALL_VECTOR => Ring::Ring1,
+            vectors::SYSCALL => Ring::Ring3,
+            _ => Ring::Ring0,
+        };
         *gate = Gate::to_switcher(stub, dpl);
     }
     state.tss = TaskStateSegment::for_guest(SWITCHER_REGS + PAGE_SIZE);

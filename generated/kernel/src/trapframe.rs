@@ -45,4 +45,10 @@ impl TrapFrame {
     pub fn ring(&self) -> u64 {
         self.cs & 0b11
     }
+
+    /// Whether it was a program's, in ring 3 (a kernel runs in ring 0, or
+    /// in ring 1 as a Guest).
+    pub fn from_program(&self) -> bool {
+        self.ring() == 3
+    }
 }
