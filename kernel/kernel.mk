@@ -57,8 +57,9 @@ QEMU          ?= qemu-system-x86_64
 QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The kernel command line (multiboot), e.g. KERNEL_APPEND=panic-test.
-# By default the Host launches two Guests from its own image (-initrd).
-KERNEL_APPEND ?= guests=2
+# By default the Host runs no programs itself, and launches two Guests from
+# its own image (-initrd), each running the demonstration programs.
+KERNEL_APPEND ?= programs= guests=2 guest-programs=hello,ping,pong,pages,sleeper,faulty,wild
 # More QEMU arguments for one run, e.g. QEMU_EXTRA="-icount shift=0".
 QEMU_EXTRA    ?=
 # The status QEMU exits with when the kernel reports success (0x10 * 2 + 1).

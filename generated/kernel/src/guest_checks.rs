@@ -153,3 +153,23 @@ pub fn bench(console: &mut HostConsole) {
     let queued = (crate::tsc::now() - start) / BENCH_CALLS;
     let _ = writeln!(console, "rguest: guest-test: bench: a hypercall {direct} cycles, a queued one {queued}");
 }
+
+// H:950 kernel/src/guest_checks.rs, continued
+
+/// How long the spinning Guest keeps its interrupts off, in milliseconds.
+const SPIN_MS: u64 = 3000;
+
+/// Spin with interrupts off, making no hypercall, for SPIN_MS; say how
+/// many of our ticks arrived meanwhile (none should).
+pub fn spin() {
+    crate::pv::irq_disable();
+    let (ticks, start) = (crate::pit::ticks(), crate::tsc::now());
+    let cycles = SPIN_MS * crate::tsc::hz() / 1000;
+    while crate::tsc::now() - start < cycles {
+        core::hint::spin_loop();
+    }
+    let meanwhile = crate::pit::ticks() - ticks;
+    // SAFETY: nothing of ours lives in registers across this point.
+    unsafe { crate::pv::irq_enable() };
+    crate::println!("rguest: guest-test: spin: {SPIN_MS} ms with interrupts off, {meanwhile} ticks meanwhile");
+}

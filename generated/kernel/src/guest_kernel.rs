@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// The tests a Guest's kernel runs itself, as `guest-test=` asks.
-pub const KERNEL_TESTS: [&str; 2] = ["pv", "memory"];
+pub const KERNEL_TESTS: [&str; 3] = ["pv", "memory", "spin"];
 /// Pages the memory test maps in a Guest, whose memory is small.
 const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
@@ -50,6 +50,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
     match cmdline.value("guest-test") {
         Some("pv") => pv_test::run(),
         Some("memory") => memory_test::run(MEMORY_TEST_PAGES),
+        Some("spin") => crate::guest_checks::spin(),
         _ => {}
     }
     // G:440 <<guest-programs>>

@@ -72,7 +72,7 @@ fn launch(id: u64, image: &[u8], memory_size: u64, cmdline: &str) -> Guest {
 }
 
 /// Launch the Guests the command line asks for, from `image`, run them
-/// all to the end, and report.
+/// all to the end, and report; as many times over as it says.
 pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     let Some(count) = cmdline.value("guests") else { return };
     let count: u64 = count.parse().unwrap_or_else(|_| panic!("guests={count}: not a number"));
@@ -82,29 +82,35 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
             .unwrap_or_else(|| panic!("guest-mem={text}: not a size in whole pages above 1 MiB"))
     });
     let size = size.unwrap_or(GUEST_MEMORY_DEFAULT);
+    let rounds: u64 = cmdline.value("guest-rounds").map_or(1, |text| {
+        text.parse().unwrap_or_else(|_| panic!("guest-rounds={text}: not a number"))
+    });
     let test = cmdline.value("guest-test");
     let programs = cmdline.value("guest-programs");
     let (frames_before, heap_before) = (frames::free_frames(), heap::free_bytes());
-    let mut guests: Vec<Guest> = (0..count)
-        .map(|id| {
-            let mut own = String::new();
-            if let Some(programs) = programs {
-                own += &format!("programs={programs} ");
-            }
-            if let Some(test) = test.filter(|_| id + 1 == count) {
-                own += &format!("guest-test={test}");
-            }
-            launch(id, image, size, own.trim_end())
-        })
-        .collect();
     println!("rguest: launcher: {count} guests of {} MiB each", size >> 20);
-    run_guest::run_all(&mut guests);
-    for guest in &guests {
-        guest.report();
+    let mut killed = 0;
+    for round in 0..rounds {
+        let mut guests: Vec<Guest> = (0..count)
+            .map(|i| {
+                let mut own = String::new();
+                if let Some(programs) = programs {
+                    own += &format!("programs={programs} ");
+                }
+                if let Some(test) = test.filter(|_| i + 1 == count) {
+                    own += &format!("guest-test={test}");
+                }
+                launch(round * count + i, image, size, own.trim_end())
+            })
+            .collect();
+        run_guest::run_all(&mut guests);
+        for guest in &guests {
+            guest.report();
+        }
+        killed += guests.iter().filter(|g| g.was_killed()).count() as u64;
     }
-    let killed = guests.iter().filter(|g| g.was_killed()).count();
-    println!("rguest: host: {count} guests ran; {} shut down, {killed} killed", count as usize - killed);
-    drop(guests);
+    let ran = count * rounds;
+    println!("rguest: host: {ran} guests ran; {} shut down, {killed} killed", ran - killed);
     println!("rguest: host: free frames {} (before the Guests {}), free heap bytes {} (before {})",
              frames::free_frames(), frames_before, heap::free_bytes(), heap_before);
 }
