@@ -168,8 +168,14 @@ impl Drop for AddressSpace {
         assert!(!self.is_active(), "freeing the address space in use");
         // SAFETY: being dropped, the tree is ours alone, and not loaded.
         let root = unsafe { table_at(self.pml4.start()) };
-        for entry in root.entries[USER_SLOTS].iter().filter(|e| e.is_present()) {
-            free_tree(entry.addr(), Level::Pdpt);
+        for slot in USER_SLOTS {
+            let entry = root.entries[slot];
+            if entry.is_present() {
+                let virt = VirtAddr::new(slot as u64 * Level::Pml4.coverage()).expect("in the lower half");
+                let at = EntryAt { root: self.pml4.start(), virt, level: Level::Pml4 };
+                pv::set_entry(at, &mut root.entries[slot], PageTableEntry::EMPTY);
+                free_tree(entry.addr(), Level::Pdpt);
+            }
         }
         frames::free(self.pml4);
     }
@@ -187,4 +193,16 @@ fn free_tree(phys: u64, level: Level) {
         }
     }
     frames::free(Frame::from_start(phys));
+}
+
+// H:420 kernel/src/address_space.rs, continued
+
+impl AddressSpace {
+    /// The last-level entry for the user address `virt`, if its tables
+    /// are there: for tests that look at accessed and dirty bits.
+    pub fn entry(&self, virt: u64) -> Option<PageTableEntry> {
+        let virt = user_page(virt).ok()?;
+        // SAFETY: we only read, and `&self` keeps everyone from changing it.
+        unsafe { walk(self.pml4, virt, Level::Pt, None) }.map(|entry| *entry)
+    }
 }

@@ -45,6 +45,13 @@ pub struct Counters {
     pub gdt_copies: u64,
     /// Exits for a program's system call (counted with the traps too).
     pub syscalls: u64,
+    /// Page faults the Host answered by filling a shadow entry, and those
+    /// it passed on to the Guest (see Page tables).
+    pub shadow_faults: u64,
+    pub reflected_faults: u64,
+    /// NewPageTable calls, and those that found their shadow kept.
+    pub page_table_switches: u64,
+    pub shadow_cache_hits: u64,
 }
 
 pub struct Guest {
@@ -70,10 +77,9 @@ pub struct Guest {
     pub clock: Option<u64>,
     pub halted: bool,
     pub kernel_stack: Option<u64>,
-    /// The Guest's own PML4 (guest-physical) that `tables` shadow, once it
-    /// has one, and whether it changed since (see Page tables).
-    pub root: Option<u64>,
-    pub shadow_stale: bool,
+    /// Shadows of trees it ran on lately, kept for when it switches back,
+    /// the one used longest ago first (see Page tables).
+    pub shadows: Vec<GuestTables>,
     pub ending: Option<Ending>,
     pub counters: Counters,
     /// Console output not yet printed: the line so far.
@@ -88,7 +94,7 @@ impl Guest {
         let mut guest = Guest {
             id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
             shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
-            clock: None, halted: false, kernel_stack: None, root: None, shadow_stale: false,
+            clock: None, halted: false, kernel_stack: None, shadows: Vec::new(),
             ending: None,
             counters: Counters::default(), console: Vec::new(),
         };
@@ -192,5 +198,9 @@ impl Guest {
                  self.id, c.exits, c.hypercalls, c.traps, c.host_interrupts, c.ring_hypercalls,
                  c.injected, c.gdt_copies);
         println!("rguest: host: guest{} system calls through the Host {}", self.id, c.syscalls);
+        println!("rguest: host: guest{} page tables: shadow faults {}, reflected {}; \
+                  switches {}, cache hits {}",
+                 self.id, c.shadow_faults, c.reflected_faults, c.page_table_switches,
+                 c.shadow_cache_hits);
     }
 }

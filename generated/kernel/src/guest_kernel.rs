@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// The tests a Guest's kernel runs itself, as `guest-test=` asks.
-pub const KERNEL_TESTS: [&str; 3] = ["pv", "memory", "spin"];
+pub const KERNEL_TESTS: [&str; 4] = ["pv", "memory", "spin", "shadow"];
 /// Pages the memory test maps in a Guest, whose memory is small.
 const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
@@ -51,6 +51,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
         Some("pv") => pv_test::run(),
         Some("memory") => memory_test::run(MEMORY_TEST_PAGES),
         Some("spin") => crate::guest_checks::spin(),
+        Some("shadow") => crate::shadow_checks::run(),
         _ => {}
     }
     // G:440 <<guest-programs>>

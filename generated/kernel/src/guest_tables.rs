@@ -37,6 +37,12 @@ pub enum MapError {
 /// A Guest's PML4 and the tables below it.
 pub struct GuestTables {
     pml4: Frame,
+    /// The Guest's own PML4 (guest-physical) that these shadow; None for
+    /// the tables it starts on.
+    root: Option<u64>,
+    /// At most how many tables filling a shadow has added (see Page
+    /// tables: a shadow's size).
+    grown: u64,
 }
 
 // H:310 kernel/src/guest_tables.rs, continued
@@ -77,7 +83,7 @@ impl GuestTables {
     /// Tables with nothing in them but the Switcher, with registers page
     /// `regs`; None if frames ran out.
     pub fn empty(regs: Frame) -> Option<GuestTables> {
-        let mut tables = GuestTables { pml4: frames::alloc_zeroed()? };
+        let mut tables = GuestTables { pml4: frames::alloc_zeroed()?, root: None, grown: 0 };
         for (virt, frame, flags) in switcher::mappings(Side::Guest { regs }) {
             let virt = VirtAddr::new(virt).expect("the Switcher's addresses are canonical");
             tables.install(virt, frame, flags).ok()?;
@@ -118,16 +124,91 @@ fn free_tables(phys: u64, level: Level) {
     frames::free(Frame::from_start(phys));
 }
 
-// H:340 kernel/src/guest_tables.rs, continued
+// H:360 kernel/src/guest_tables.rs, continued
 
 impl GuestTables {
     /// The guest-physical address `virt` reaches in these tables, if it is
-    /// mapped (and writable, if `write`) and in `memory`.
+    /// mapped (and writable, if `write`) and in `memory`. For a shadow,
+    /// the Guest's own tree says, since the shadow holds only what was
+    /// touched.
     pub fn guest_phys(&self, memory: &GuestMemory, virt: u64, write: bool) -> Option<u64> {
+        if let Some(root) = self.root {
+            return crate::shadow::translate(memory, root, virt, write);
+        }
         let virt = VirtAddr::new(virt)?;
         // SAFETY: we only read, and nothing changes the tables meanwhile.
         let entry = unsafe { walk(self.pml4, virt, Level::Pt, None) }?;
         let usable = entry.is_present() && (!write || entry.flags().contains(PageFlags::WRITABLE));
         usable.then(|| memory.guest_phys(entry.addr() + virt.page_offset()))?
+    }
+
+    /// An empty shadow of the Guest's tree at `root`: the Switcher, with
+    /// registers page `regs`, and nothing else yet; None if frames ran out.
+    pub fn shadow(root: u64, regs: Frame) -> Option<GuestTables> {
+        let mut tables = GuestTables::empty(regs)?;
+        tables.root = Some(root);
+        Some(tables)
+    }
+
+    /// The Guest's PML4 these shadow, if they are a shadow.
+    pub fn root(&self) -> Option<u64> {
+        self.root
+    }
+}
+
+// H:390 kernel/src/guest_tables.rs, continued
+
+/// Tables a shadow may grow by before it is emptied and begun again.
+const SHADOW_TABLES: u64 = 256;
+/// Bits 48 to 63 of a canonical address repeat bit 47.
+const SIGN_BIT: u64 = 1 << 47;
+const UPPER_HALF: u64 = !((SIGN_BIT << 1) - 1);
+
+impl GuestTables {
+    /// Map `virt` to `gpa` as `map` does, for a shadow filling on demand;
+    /// a shadow that grew too big is emptied first.
+    pub fn fill(&mut self, memory: &GuestMemory, virt: u64, gpa: u64, flags: PageFlags)
+        -> Result<(), MapError> {
+        let at = VirtAddr::new(virt).ok_or(MapError::BadAddress)?;
+        // SAFETY: a lookup in our own tables, which the processor is not using.
+        if unsafe { walk(self.pml4, at, Level::Pt, None) }.is_none() {
+            if self.grown >= SHADOW_TABLES {
+                self.forget(0, u64::MAX);
+                self.grown = 0;
+            }
+            self.grown += Level::ALL.len() as u64 - 1;
+        }
+        self.map(memory, virt, gpa, flags)
+    }
+
+    /// Empty every mapping from `first` to `last` (inclusive), but the
+    /// Switcher's, freeing the tables that held only those.
+    pub fn forget(&mut self, first: u64, last: u64) {
+        forget_in(self.pml4.start(), Level::Pml4, 0, first, last);
+    }
+}
+
+/// `forget` in the table at `phys`, at `level`, whose first entry covers
+/// `base`.
+fn forget_in(phys: u64, level: Level, base: u64, first: u64, last: u64) {
+    // SAFETY: a table of ours that the processor is not using now.
+    let table = unsafe { table_at(phys) };
+    for (i, entry) in table.entries.iter_mut().enumerate() {
+        let mut start = base + i as u64 * level.coverage();
+        if start & SIGN_BIT != 0 {
+            start |= UPPER_HALF;
+        }
+        let end = start + (level.coverage() - 1);
+        if !entry.is_present() || end < first || start > last || start >= SWITCHER_BASE {
+            continue;
+        }
+        match level.next() {
+            Some(below) if first <= start && end <= last && end < SWITCHER_BASE => {
+                free_tables(entry.addr(), below);
+                *entry = PageTableEntry::EMPTY;
+            }
+            Some(below) => forget_in(entry.addr(), below, start, first, last),
+            None => *entry = PageTableEntry::EMPTY,
+        }
     }
 }

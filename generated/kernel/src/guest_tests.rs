@@ -79,6 +79,8 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
         "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
+        "pgtable-reserved" => own_tables::run(console, memory, own_tables::Flaw::ReservedBit),
+        "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;

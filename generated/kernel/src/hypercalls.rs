@@ -9,7 +9,7 @@ use crate::guest_abi::{
 };
 use crate::guest_memory::Plain;
 use crate::layout::PAGE_SIZE;
-use crate::{interrupts, segments, shadow, tsc};
+use crate::{interrupts, segments, shadow_cache, tsc};
 use alloc::format;
 use core::mem::offset_of;
 
@@ -33,8 +33,8 @@ pub fn call(guest: &mut Guest, number: u64, args: [u64; 4]) -> u64 {
         Hypercall::SetStack => interrupts::set_stack(guest, args[0]),
         Hypercall::SetClockEvent => interrupts::set_clock_event(guest, args[0]),
         Hypercall::Halt => interrupts::halt(guest),
-        Hypercall::NewPageTable => shadow::new_page_table(guest, args[0]),
-        Hypercall::SetEntry => shadow::set_entry(guest, args[0], args[1], args[2]),
+        Hypercall::NewPageTable => shadow_cache::new_page_table(guest, args[0]),
+        Hypercall::SetEntry => shadow_cache::set_entry(guest, args[0], args[1], args[2]),
     }
     0
 }

@@ -230,11 +230,17 @@ mod segments; // a Guest's GDT and IDT entries, checked
 // H:230 kernel/src/main.rs, continued
 mod interrupts; // a Guest's virtual interrupts, clock and Halt
 
-// H:340 kernel/src/main.rs, continued
+// H:360 kernel/src/main.rs, continued
 mod guest_tables; // the page tables a Guest runs on
 
-// H:370 kernel/src/main.rs, continued
-mod shadow; // the Guest's own page tables, shadowed
+// H:380 kernel/src/main.rs, continued
+mod shadow; // shadow page tables: the Guest's walked, checked, filled on a fault
+
+// H:410 kernel/src/main.rs, continued
+mod shadow_cache; // NewPageTable and SetEntry: the shadows a Guest keeps
+
+// H:420 kernel/src/main.rs, continued
+mod shadow_checks; // a Guest's check of its Host's shadow page tables
 
 // H:900 kernel/src/main.rs, continued
 mod guest_tests; // Guests that misbehave on request

@@ -141,14 +141,22 @@ impl VirtAddr {
     }
 }
 
-// H:350 kernel/src/page_table.rs, continued
+// H:340 kernel/src/page_table.rs, continued
 
 impl PageFlags {
     /// No flags at all.
     pub const EMPTY: PageFlags = PageFlags(0);
+    /// Set by the processor when the entry is used, and on a write.
+    pub const ACCESSED: PageFlags = PageFlags(1 << 5);
+    pub const DIRTY: PageFlags = PageFlags(1 << 6);
 
     pub const fn bits(self) -> u64 {
         self.0
+    }
+
+    /// These flags, less `other`'s.
+    pub const fn without(self, other: PageFlags) -> PageFlags {
+        PageFlags(self.0 & !other.0)
     }
 }
 
@@ -157,6 +165,11 @@ impl PageTableEntry {
     /// bits and flag bits apart.
     pub fn from_bits(bits: u64) -> PageTableEntry {
         PageTableEntry(bits)
+    }
+
+    /// The entry as the processor reads it.
+    pub fn bits(self) -> u64 {
+        self.0
     }
 }
 

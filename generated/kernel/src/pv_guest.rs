@@ -214,13 +214,17 @@ fn read_cr2() -> u64 {
 fn write_protect() {}
 
 fn set_entry(at: EntryAt, entry: &mut PageTableEntry, value: PageTableEntry) {
-    *entry = value;
-    if at.root == read_cr3() {
-        hcall(Hypercall::SetEntry, [at.root, at.virt.as_u64(), at.level as u64, 0]);
+    let was = core::mem::replace(entry, value);
+    if was.is_present() {
+        queue(Hypercall::SetEntry, [at.root, at.virt.as_u64(), at.level as u64, 0]);
     }
 }
 
-fn flush_tlb_page(_virt: VirtAddr) {}
+fn flush_tlb_page(_virt: VirtAddr) {
+    if pending_calls() > 0 {
+        flush_queue();
+    }
+}
 
 // G:370 kernel/src/pv_guest.rs, continued
 /// A tick, in nanoseconds: the native timer's period.

@@ -19,7 +19,6 @@ pub fn run(guest: &mut Guest) {
         if guest.halted {
             break;
         }
-        shadow::refresh(guest);
         interrupts::deliver(guest);
         if !guest.is_running() {
             break;
@@ -107,6 +106,13 @@ const INVALID_OPCODE: u64 = 6;
 /// privileged instruction or has no handler, else deliver it.
 fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     let (v, rip) = (frame.vector, frame.rip);
+    let mut error_code = frame.error_code;
+    if v == PAGE_FAULT && cr2 < SWITCHER_BASE {
+        match shadow::page_fault(guest, cr2, error_code) {
+            Some(code) => error_code = code,
+            None => return, // filled, or the Guest was killed
+        }
+    }
     let tried = guest_decode::privileged_instruction(guest, rip)
         .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
     if let Some(instruction) = tried {
@@ -118,12 +124,12 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     }
     if guest.idt[v as usize].is_none() {
         let at = if v == PAGE_FAULT { format!(", address {cr2:#x}") } else { String::new() };
-        return guest.kill(format!("{} at rip {rip:#x} (error code {:#x}{at}), and no handler",
-                                  exception::name(v), frame.error_code));
+        return guest.kill(format!("{} at rip {rip:#x} (error code {error_code:#x}{at}), and no handler",
+                                  exception::name(v)));
     }
     if v == PAGE_FAULT && guest.shared.is_some() {
         hypercalls::write_shared(guest, core::mem::offset_of!(crate::guest_abi::SharedPage, cr2), &cr2);
     }
-    let error_code = interrupts::has_error_code(v).then_some(frame.error_code);
+    let error_code = interrupts::has_error_code(v).then_some(error_code);
     interrupts::deliver_trap(guest, v, error_code);
 }

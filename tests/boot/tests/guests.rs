@@ -38,6 +38,22 @@ fn counters(out: &Outcome, id: u64) -> [u64; 7] {
     numbers.try_into().unwrap_or_else(|n| panic!("odd counter line {n:?}: {line}"))
 }
 
+/// The numbers in guest `id`'s page-table line: shadow faults, faults
+/// reflected, page-table switches, cache hits.
+pub fn page_tables(out: &Outcome, id: u64) -> [u64; 4] {
+    let prefix = format!("rguest: host: guest{id} page tables: ");
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no page-table counters for guest{id}\n{}", out.report()));
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().unwrap())
+        .collect();
+    numbers.try_into().unwrap_or_else(|n| panic!("odd page-table line {n:?}: {line}"))
+}
+
 /// The Host's last line: every frame and heap byte back.
 fn assert_nothing_lost(out: &Outcome) {
     let line = out
@@ -107,7 +123,11 @@ fn the_counters_add_up() {
         assert_eq!(exits, hypercalls + traps + interrupts, "guest{id}\n{}", out.report());
         // Init, at least one console write per line, and Shutdown.
         assert!(hypercalls >= 4, "guest{id} made {hypercalls} hypercalls\n{}", out.report());
-        assert_eq!(traps, 0, "guest{id}\n{}", out.report());
+        // Every trap is a page fault: a shadow filled, none the Guest's own.
+        let [filled, reflected, _switches, _hits] = page_tables(&out, id);
+        assert_eq!(traps, filled, "guest{id}\n{}", out.report());
+        assert!(filled > 0, "guest{id} ran on its own tables without a fault\n{}", out.report());
+        assert_eq!(reflected, 0, "guest{id}\n{}", out.report());
     }
 }
 
@@ -254,12 +274,22 @@ fn hostile_page_table_entry_outside_guest_memory() {
 
 #[test]
 fn hostile_page_table_entry_over_the_switcher() {
-    hostile("pgtable-switcher", "refused: the page at 0xffffffffffe00000: BadAddress");
+    hostile("pgtable-switcher", "page fault on the Switcher's page 0xfffffffffff00000");
 }
 
 #[test]
 fn hostile_page_table_entry_with_an_unknown_flag() {
     hostile("pgtable-flags", "refused: the entry for 0xffff800000000000 has flags we refuse");
+}
+
+#[test]
+fn hostile_page_table_entry_with_a_reserved_bit() {
+    hostile("pgtable-reserved", "refused: the entry for 0xffff800000000000 has reserved bits set");
+}
+
+#[test]
+fn hostile_page_table_entry_for_a_1_gib_page() {
+    hostile("pgtable-1g", "refused: a 1 GiB page at 0xffff800040000000");
 }
 
 #[test]
@@ -300,7 +330,8 @@ fn an_exception_reaches_the_guests_own_handler_below_its_red_zone() {
         "{}",
         out.report()
     );
-    assert_eq!(counters(&out, 1)[2], 1, "guest1's traps\n{}", out.report());
+    // One trap besides the page faults that filled its shadow.
+    assert_eq!(counters(&out, 1)[2], page_tables(&out, 1)[0] + 1, "guest1's traps\n{}", out.report());
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }

@@ -84,8 +84,8 @@ fn pv_test_in_a_guest_the_host_honours_its_interrupt_flag() {
     let line = after(lines.iter().map(String::as_str), "rguest: pv-test: guest operations: ")
         .unwrap_or_else(|| panic!("no pv-test line from guest1\n{}", out.report()));
     check_pv_test(line, &out);
-    // A write through a page mapped in the live tables: the Host heard of
-    // the change (SetEntry) before the Guest used it.
+    // A write through a page mapped in the live tables, and unmapped: the
+    // Host filled its shadow from the Guest's tables when the Guest used it.
     assert!(lines.iter().any(|l| l == LIVE_TABLES), "{}", out.report());
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
 }

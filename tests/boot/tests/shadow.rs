@@ -1,0 +1,62 @@
+//! Boot tests for the Host's shadow page tables ("Page tables"): a Guest's
+//! accessed and dirty bits kept true, a remapped page seen at once, and
+//! switches between address spaces served from the shadows the Host keeps.
+
+use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
+
+fn boot(cmdline: &str) -> Outcome {
+    let out = Boot::new(kernel_elf()).with_guest_image().append(cmdline).run().expect("could not start QEMU");
+    assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
+    assert!(!out.transcript.contains(PANIC_PREFIX), "the kernel panicked\n{}", out.report());
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    out
+}
+
+/// Guest `id`'s page-table counters: shadow faults, faults reflected,
+/// page-table switches, cache hits.
+fn page_tables(out: &Outcome, id: u64) -> [u64; 4] {
+    let prefix = format!("rguest: host: guest{id} page tables: ");
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no page-table counters for guest{id}\n{}", out.report()));
+    let numbers: Vec<u64> =
+        line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect();
+    numbers.try_into().unwrap_or_else(|n| panic!("odd page-table line {n:?}: {line}"))
+}
+
+/// Guest `id`'s console line that starts with `prefix`, without it.
+fn said<'a>(out: &'a Outcome, id: u64, prefix: &str) -> &'a str {
+    let prefix = format!("guest{id}: {prefix}");
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("guest{id} never said {prefix:?}\n{}", out.report()))
+}
+
+#[test]
+fn a_guests_accessed_and_dirty_bits_are_true_and_a_remapped_page_is_seen() {
+    let out = boot("guests=2 guest-test=shadow");
+    assert_eq!(
+        said(&out, 1, "rguest: shadow-test: read "),
+        "1: accessed; written: accessed and dirty; remapped, reads 3",
+        "{}",
+        out.report()
+    );
+}
+
+#[test]
+fn switching_back_to_a_kept_shadow_costs_no_rebuild() {
+    let out = boot("guests=2 guest-test=shadow");
+    let line = said(&out, 1, "rguest: shadow-test: 100 switches ");
+    assert_eq!(line, "between two address spaces, read 250", "{}", out.report());
+    let [plain_faults, _, plain_switches, _] = page_tables(&out, 0);
+    let [faults, reflected, switches, hits] = page_tables(&out, 1);
+    // 100 switches, and back to the kernel's tables: only the first
+    // switch to each of the two new trees found no shadow kept.
+    assert!(switches >= plain_switches + 101, "{switches} switches\n{}", out.report());
+    assert!(hits >= switches - plain_switches - 2, "{hits} cache hits of {switches}\n{}", out.report());
+    // Each new shadow filled once: far fewer faults than switches.
+    assert!(faults - plain_faults < 100, "{faults} faults against {plain_faults}\n{}", out.report());
+    assert_eq!(reflected, 0, "{}", out.report());
+}
