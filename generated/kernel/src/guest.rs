@@ -52,6 +52,8 @@ pub struct Counters {
     /// NewPageTable calls, and those that found their shadow kept.
     pub page_table_switches: u64,
     pub shadow_cache_hits: u64,
+    /// Shadows emptied for growing too big.
+    pub shadows_emptied: u64,
 }
 
 pub struct Guest {
@@ -199,8 +201,8 @@ impl Guest {
                  c.injected, c.gdt_copies);
         println!("rguest: host: guest{} system calls through the Host {}", self.id, c.syscalls);
         println!("rguest: host: guest{} page tables: shadow faults {}, reflected {}; \
-                  switches {}, cache hits {}",
+                  switches {}, cache hits {}; shadows emptied {}",
                  self.id, c.shadow_faults, c.reflected_faults, c.page_table_switches,
-                 c.shadow_cache_hits);
+                 c.shadow_cache_hits, c.shadows_emptied);
     }
 }

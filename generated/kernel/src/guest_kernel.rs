@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// The tests a Guest's kernel runs itself, as `guest-test=` asks.
-pub const KERNEL_TESTS: [&str; 4] = ["pv", "memory", "spin", "shadow"];
+pub const KERNEL_TESTS: [&str; 5] = ["pv", "memory", "spin", "shadow", "shadow-regions"];
 /// Pages the memory test maps in a Guest, whose memory is small.
 const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
@@ -52,6 +52,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
         Some("memory") => memory_test::run(MEMORY_TEST_PAGES),
         Some("spin") => crate::guest_checks::spin(),
         Some("shadow") => crate::shadow_checks::run(),
+        Some("shadow-regions") => crate::shadow_checks::many_regions(),
         _ => {}
     }
     // G:440 <<guest-programs>>

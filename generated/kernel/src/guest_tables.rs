@@ -166,19 +166,20 @@ const UPPER_HALF: u64 = !((SIGN_BIT << 1) - 1);
 
 impl GuestTables {
     /// Map `virt` to `gpa` as `map` does, for a shadow filling on demand;
-    /// a shadow that grew too big is emptied first.
+    /// a shadow that grew too big is emptied first, and then we say so.
     pub fn fill(&mut self, memory: &GuestMemory, virt: u64, gpa: u64, flags: PageFlags)
-        -> Result<(), MapError> {
+        -> Result<bool, MapError> {
         let at = VirtAddr::new(virt).ok_or(MapError::BadAddress)?;
+        let mut emptied = false;
         // SAFETY: a lookup in our own tables, which the processor is not using.
         if unsafe { walk(self.pml4, at, Level::Pt, None) }.is_none() {
             if self.grown >= SHADOW_TABLES {
                 self.forget(0, u64::MAX);
-                self.grown = 0;
+                (self.grown, emptied) = (0, true);
             }
             self.grown += Level::ALL.len() as u64 - 1;
         }
-        self.map(memory, virt, gpa, flags)
+        self.map(memory, virt, gpa, flags).map(|()| emptied)
     }
 
     /// Empty every mapping from `first` to `last` (inclusive), but the

@@ -175,7 +175,10 @@ fn fill(guest: &mut Guest, root: u64, virt: VirtAddr, leaf: Leaf, write: bool) {
     };
     let page = virt.as_u64() & !(PAGE_SIZE - 1);
     match guest.tables.fill(&guest.memory, page, leaf.page, flags) {
-        Ok(()) => guest.counters.shadow_faults += 1,
+        Ok(emptied) => {
+            guest.counters.shadow_faults += 1;
+            guest.counters.shadows_emptied += u64::from(emptied);
+        }
         Err(why) => guest.kill(format!("page tables at {root:#x} refused: the page at {page:#x}: {why:?}")),
     }
 }

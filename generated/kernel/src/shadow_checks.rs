@@ -63,6 +63,97 @@ pub fn run() {
         a.activate();
         sum += read();
     }
-    kernel_space::activate();
     println!("rguest: shadow-test: {} switches between two address spaces, read {sum}", 2 * ROUNDS);
+    reflected(&mut a);
+    kernel_space::activate();
+}
+
+/// Regions of 2 MiB, each with a page mapped, for a shadow too big to keep.
+const REGIONS: u64 = 100;
+
+/// Map a page in each of REGIONS regions of an address space, and read
+/// them twice (`guest-test=shadow-regions`).
+pub fn many_regions() {
+    let mut space = AddressSpace::new().expect("room");
+    let region = |i: u64| PAGE + i * crate::layout::LARGE_PAGE_SIZE;
+    for i in 0..REGIONS {
+        space.map(region(i), frame_with(i), PageFlags::EMPTY).expect("a free region");
+    }
+    space.activate();
+    let mut sums = [0; 2];
+    for sum in &mut sums {
+        for i in 0..REGIONS {
+            // SAFETY: mapped above, readable.
+            *sum += unsafe { (region(i) as *const u64).read_volatile() };
+        }
+    }
+    kernel_space::activate();
+    println!("rguest: shadow-test: {REGIONS} pages 2 MiB apart, read twice: {} and {}", sums[0], sums[1]);
+}
+
+// H:430 kernel/src/shadow_checks.rs, continued
+
+use crate::guest_abi::Hypercall;
+use crate::hypercall::hcall;
+use crate::idt::Gate;
+use crate::vectors::PAGE_FAULT;
+use crate::{entry, pv};
+use core::arch::asm;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+/// A page mapped read-only, and one never mapped.
+const READ_ONLY: u64 = PAGE + crate::layout::PAGE_SIZE;
+const UNMAPPED: u64 = READ_ONLY + crate::layout::PAGE_SIZE;
+/// The length of `movq %rcx, (%rax)` and of `movq (%rax), %rcx`.
+const MOV_LENGTH: u64 = 3;
+
+/// The error code `shadow_test_fault` saw last.
+static FAULT_ERROR: AtomicU64 = AtomicU64::new(u64::MAX);
+
+core::arch::global_asm!(
+    ".globl shadow_test_fault",
+    "shadow_test_fault:",
+    "popq {error}(%rip)",
+    "addq ${len}, (%rsp)",
+    "iretq",
+    error = sym FAULT_ERROR,
+    len = const MOV_LENGTH,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The check's page-fault handler: note the error code, skip the mov.
+    fn shadow_test_fault();
+}
+
+/// Point the Guest's page faults at `handler`.
+fn page_faults_to(handler: u64) {
+    let gate = Gate::for_guest(handler).to_words();
+    hcall(Hypercall::LoadIdtEntry, [PAGE_FAULT, gate[0], gate[1], 0]);
+}
+
+/// Fault on a write to a read-only page and a read of an unmapped one, in
+/// `space`; say what the Guest's handler saw.
+fn reflected(space: &mut AddressSpace) {
+    space.map(READ_ONLY, frame_with(7), PageFlags::EMPTY).expect("READ_ONLY is free");
+    space.activate();
+    // SAFETY: mapped just now, readable.
+    let seven = unsafe { (READ_ONLY as *const u64).read_volatile() };
+    page_faults_to(shadow_test_fault as *const () as u64);
+    // SAFETY: each mov faults and our handler steps over it; nothing is
+    // written or read.
+    unsafe {
+        asm!("movq %rcx, (%rax)", in("rax") READ_ONLY, in("rcx") 0u64, options(att_syntax, nostack));
+    }
+    let (write_error, write_cr2) = (FAULT_ERROR.load(Ordering::Relaxed), pv::read_cr2());
+    // SAFETY: as above.
+    unsafe {
+        asm!("movq (%rax), %rcx", in("rax") UNMAPPED, out("rcx") _, options(att_syntax, nostack));
+    }
+    let (read_error, read_cr2) = (FAULT_ERROR.load(Ordering::Relaxed), pv::read_cr2());
+    page_faults_to(entry::stub(PAGE_FAULT as usize));
+    println!("rguest: shadow-test: read-only page reads {seven}; a write to it reflected with \
+              error code {write_error:#x}, cr2 {}; a read of an unmapped page with {read_error:#x}, cr2 {}",
+             if write_cr2 == READ_ONLY { "right" } else { "WRONG" },
+             if read_cr2 == UNMAPPED { "right" } else { "WRONG" });
 }

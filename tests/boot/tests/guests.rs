@@ -39,8 +39,8 @@ fn counters(out: &Outcome, id: u64) -> [u64; 7] {
 }
 
 /// The numbers in guest `id`'s page-table line: shadow faults, faults
-/// reflected, page-table switches, cache hits.
-pub fn page_tables(out: &Outcome, id: u64) -> [u64; 4] {
+/// reflected, page-table switches, cache hits, shadows emptied.
+pub fn page_tables(out: &Outcome, id: u64) -> [u64; 5] {
     let prefix = format!("rguest: host: guest{id} page tables: ");
     let line = out
         .lines()
@@ -124,7 +124,7 @@ fn the_counters_add_up() {
         // Init, at least one console write per line, and Shutdown.
         assert!(hypercalls >= 4, "guest{id} made {hypercalls} hypercalls\n{}", out.report());
         // Every trap is a page fault: a shadow filled, none the Guest's own.
-        let [filled, reflected, _switches, _hits] = page_tables(&out, id);
+        let [filled, reflected, _switches, _hits, _emptied] = page_tables(&out, id);
         assert_eq!(traps, filled, "guest{id}\n{}", out.report());
         assert!(filled > 0, "guest{id} ran on its own tables without a fault\n{}", out.report());
         assert_eq!(reflected, 0, "guest{id}\n{}", out.report());
@@ -285,6 +285,11 @@ fn hostile_page_table_entry_with_an_unknown_flag() {
 #[test]
 fn hostile_page_table_entry_with_a_reserved_bit() {
     hostile("pgtable-reserved", "refused: the entry for 0xffff800000000000 has reserved bits set");
+}
+
+#[test]
+fn hostile_page_table_pointing_at_a_table_outside_guest_memory() {
+    hostile("pgtable-table-outside", "refused: a table at 0x1000000 outside guest memory");
 }
 
 #[test]

@@ -14,8 +14,8 @@ fn boot(cmdline: &str) -> Outcome {
 }
 
 /// Guest `id`'s page-table counters: shadow faults, faults reflected,
-/// page-table switches, cache hits.
-fn page_tables(out: &Outcome, id: u64) -> [u64; 4] {
+/// page-table switches, cache hits, shadows emptied.
+fn page_tables(out: &Outcome, id: u64) -> [u64; 5] {
     let prefix = format!("rguest: host: guest{id} page tables: ");
     let line = out
         .lines()
@@ -50,13 +50,41 @@ fn switching_back_to_a_kept_shadow_costs_no_rebuild() {
     let out = boot("guests=2 guest-test=shadow");
     let line = said(&out, 1, "rguest: shadow-test: 100 switches ");
     assert_eq!(line, "between two address spaces, read 250", "{}", out.report());
-    let [plain_faults, _, plain_switches, _] = page_tables(&out, 0);
-    let [faults, reflected, switches, hits] = page_tables(&out, 1);
+    let [plain_faults, _, plain_switches, _, _] = page_tables(&out, 0);
+    let [faults, reflected, switches, hits, emptied] = page_tables(&out, 1);
+    assert_eq!(emptied, 0, "{}", out.report());
     // 100 switches, and back to the kernel's tables: only the first
     // switch to each of the two new trees found no shadow kept.
     assert!(switches >= plain_switches + 101, "{switches} switches\n{}", out.report());
     assert!(hits >= switches - plain_switches - 2, "{hits} cache hits of {switches}\n{}", out.report());
     // Each new shadow filled once: far fewer faults than switches.
     assert!(faults - plain_faults < 100, "{faults} faults against {plain_faults}\n{}", out.report());
-    assert_eq!(reflected, 0, "{}", out.report());
+    assert_eq!(reflected, 2, "the reflection test's two faults, and no other\n{}", out.report());
+}
+
+#[test]
+fn a_fault_the_guests_tables_explain_reaches_its_handler_with_cr2() {
+    let out = boot("guests=2 guest-test=shadow");
+    assert_eq!(
+        said(&out, 1, "rguest: shadow-test: read-only page reads "),
+        "7; a write to it reflected with error code 0x3, cr2 right; \
+         a read of an unmapped page with 0x0, cr2 right",
+        "{}",
+        out.report()
+    );
+    assert_eq!(page_tables(&out, 1)[1], 2, "{}", out.report());
+}
+
+#[test]
+fn a_shadow_that_grows_too_big_is_emptied_and_still_right() {
+    let out = boot("guests=2 guest-test=shadow-regions");
+    assert_eq!(
+        said(&out, 1, "rguest: shadow-test: 100 pages 2 MiB apart, read twice: "),
+        "4950 and 4950",
+        "{}",
+        out.report()
+    );
+    let emptied = page_tables(&out, 1)[4];
+    assert!(emptied >= 1, "the shadow was never emptied\n{}", out.report());
+    assert_eq!(page_tables(&out, 0)[4], 0, "{}", out.report());
 }
