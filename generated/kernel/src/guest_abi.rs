@@ -71,7 +71,8 @@ pub enum Hypercall {
     /// guest-physical address rdi (the Guest's `mov` to cr3).
     NewPageTable = 9,
     /// The Guest changed its entry for address rsi at level rdx (0 for
-    /// the PML4 to 3 for a page table) in the tree whose PML4 is at rdi.
+    /// the PML4 to 3 for a page table) in the tree whose PML4 is at rdi:
+    /// whatever a shadow holds beneath it is stale.
     SetEntry = 10,
 }
 

@@ -101,3 +101,24 @@ fn levels_go_down_to_the_page_table() {
     assert_eq!(Level::Pd.next(), Some(Level::Pt));
     assert_eq!(Level::Pt.next(), None);
 }
+
+#[test]
+fn accessed_and_dirty_have_their_bits_and_come_apart_again() {
+    let bit = |f: PageFlags| raw(PageTableEntry::new(0, f));
+    assert_eq!(bit(PageFlags::ACCESSED), 1 << 5);
+    assert_eq!(bit(PageFlags::DIRTY), 1 << 6);
+    let page = PageFlags::PRESENT | PageFlags::WRITABLE | PageFlags::DIRTY;
+    assert_eq!(page.without(PageFlags::WRITABLE), PageFlags::PRESENT | PageFlags::DIRTY);
+    assert_eq!(page.without(PageFlags::USER), page);
+    let entry = PageTableEntry::new(0x7000, page);
+    assert_eq!(entry.bits(), raw(entry));
+    assert_eq!(PageTableEntry::from_bits(entry.bits()), entry);
+}
+
+#[test]
+fn each_level_covers_512_of_the_one_below() {
+    assert_eq!(Level::Pt.coverage(), 4096);
+    assert_eq!(Level::Pd.coverage(), 2 << 20);
+    assert_eq!(Level::Pdpt.coverage(), 1 << 30);
+    assert_eq!(Level::Pml4.coverage(), 512 << 30);
+}
