@@ -213,3 +213,47 @@ fn forget_in(phys: u64, level: Level, base: u64, first: u64, last: u64) {
         }
     }
 }
+
+// H:400 kernel/src/guest_tables.rs, continued
+
+use crate::page_table::KERNEL_SLOTS;
+
+impl GuestTables {
+    /// A new shadow of the Guest's tree at `root`, starting with a copy of
+    /// `like`'s upper half (the Switcher's pages included); None if frames
+    /// ran out.
+    pub fn shadow_like(root: u64, like: &GuestTables) -> Option<GuestTables> {
+        let mut tables = GuestTables { pml4: frames::alloc_zeroed()?, root: Some(root), grown: 0 };
+        // SAFETY: two trees of ours, neither in use by the processor; the
+        // new one is borrowed only here.
+        let (from, to) = unsafe { (table_at(like.pml4.start()), table_at(tables.pml4.start())) };
+        for slot in KERNEL_SLOTS.filter(|&slot| from.entries[slot].is_present()) {
+            let copy = copy_tables(from.entries[slot].addr(), Level::Pdpt, &mut tables.grown)?;
+            to.entries[slot] = PageTableEntry::new(copy, from.entries[slot].flags());
+        }
+        Some(tables)
+    }
+}
+
+/// A copy of the table at `phys`, at `level`, and of the tables below it
+/// (not of the pages they name), counting them in `count`; None, with
+/// nothing kept, if frames ran out.
+fn copy_tables(phys: u64, level: Level, count: &mut u64) -> Option<u64> {
+    let frame = frames::alloc_zeroed()?;
+    *count += 1;
+    // SAFETY: a table of a tree of ours not in use, and a new one.
+    let (from, to) = unsafe { (table_at(phys), table_at(frame.start())) };
+    for (i, entry) in from.entries.iter().enumerate().filter(|(_, e)| e.is_present()) {
+        to.entries[i] = match level.next() {
+            None => *entry,
+            Some(below) => match copy_tables(entry.addr(), below, count) {
+                Some(copy) => PageTableEntry::new(copy, entry.flags()),
+                None => {
+                    free_tables(frame.start(), level);
+                    return None;
+                }
+            },
+        };
+    }
+    Some(frame.start())
+}

@@ -5,9 +5,10 @@
 //! tables made stale.
 
 use crate::guest::Guest;
+use crate::guest_memory::GuestMemory;
 use crate::guest_tables::GuestTables;
 use crate::layout::PAGE_SIZE;
-use crate::page_table::{Level, VirtAddr};
+use crate::page_table::{Level, VirtAddr, KERNEL_SLOTS};
 use alloc::format;
 
 /// Shadows a Guest keeps, the one in use included.
@@ -28,10 +29,17 @@ pub fn new_page_table(guest: &mut Guest, root: u64) {
             guest.counters.shadow_cache_hits += 1;
             guest.shadows.remove(kept)
         }
-        None => match GuestTables::shadow(root, guest.regs_frame()) {
-            Some(tables) => tables,
-            None => return guest.kill("no frames left for its shadow page tables".into()),
-        },
+        None => {
+            let now = guest.tables.root().filter(|&now| same_kernel_half(&guest.memory, now, root));
+            let new = match now {
+                Some(_) => GuestTables::shadow_like(root, &guest.tables),
+                None => GuestTables::shadow(root, guest.regs_frame()),
+            };
+            match new {
+                Some(tables) => tables,
+                None => return guest.kill("no frames left for its shadow page tables".into()),
+            }
+        }
     };
     let previous = core::mem::replace(&mut guest.tables, next);
     if previous.root().is_some() {
@@ -40,6 +48,15 @@ pub fn new_page_table(guest: &mut Guest, root: u64) {
     if guest.shadows.len() >= SHADOWS {
         guest.shadows.remove(0); // the one used longest ago
     }
+}
+
+/// Whether the Guest's trees at `a` and `b` (both in its memory) have the
+/// same PML4 entries for the upper half.
+fn same_kernel_half(memory: &GuestMemory, a: u64, b: u64) -> bool {
+    let entry = size_of::<u64>() as u64;
+    let (start, len) = (KERNEL_SLOTS.start as u64 * entry, KERNEL_SLOTS.len() as u64 * entry);
+    let half = |root: u64| memory.bytes(root + start, len);
+    matches!((half(a), half(b)), (Some(x), Some(y)) if x == y)
 }
 
 // H:410 kernel/src/shadow_cache.rs, continued

@@ -57,8 +57,10 @@ fn switching_back_to_a_kept_shadow_costs_no_rebuild() {
     // switch to each of the two new trees found no shadow kept.
     assert!(switches >= plain_switches + 101, "{switches} switches\n{}", out.report());
     assert!(hits >= switches - plain_switches - 2, "{hits} cache hits of {switches}\n{}", out.report());
-    // Each new shadow filled once: far fewer faults than switches.
-    assert!(faults - plain_faults < 100, "{faults} faults against {plain_faults}\n{}", out.report());
+    // Each new shadow began with the kernel's half of the one in use and
+    // filled the rest once: a few faults for each page the test touched,
+    // and none for the switches.
+    assert!(faults - plain_faults < 40, "{faults} faults against {plain_faults}\n{}", out.report());
     assert_eq!(reflected, 2, "the reflection test's two faults, and no other\n{}", out.report());
 }
 
