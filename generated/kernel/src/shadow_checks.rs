@@ -64,8 +64,29 @@ pub fn run() {
         sum += read();
     }
     println!("rguest: shadow-test: {} switches between two address spaces, read {sum}", 2 * ROUNDS);
+    changed_while_kept(&mut b);
     reflected(&mut a);
     kernel_space::activate();
+}
+
+/// Pages unmapped at once from a tree that is not loaded.
+const BATCH: u64 = 2 * crate::guest_abi::RING_SLOTS as u64;
+
+/// Change `space`, whose shadow the Host keeps, while another is loaded:
+/// remap PAGE, and map and unmap BATCH more pages (one frame, taken back
+/// each time); then load it and read.
+fn changed_while_kept(space: &mut AddressSpace) {
+    frames::free(space.unmap(PAGE).expect("mapped"));
+    space.map(PAGE, frame_with(4), PageFlags::EMPTY).expect("PAGE is free again");
+    let (page, frame) = (|i: u64| PAGE + (i + 1) * crate::layout::PAGE_SIZE, frame_with(5));
+    for i in 0..BATCH {
+        space.map(page(i), frame, PageFlags::EMPTY).expect("a free page");
+        space.unmap(page(i)).expect("mapped just now");
+    }
+    frames::free(frame);
+    space.activate();
+    let seen = read();
+    println!("rguest: shadow-test: a page remapped in a kept tree reads {seen}; {BATCH} more unmapped");
 }
 
 /// Regions of 2 MiB, each with a page mapped, for a shadow too big to keep.

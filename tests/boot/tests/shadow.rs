@@ -4,6 +4,17 @@
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
 
+/// Guest `id`'s first counter line: exits, hypercalls, traps, interrupts,
+/// ring hypercalls, injected, GDT copies.
+fn counters(out: &Outcome, id: u64) -> Vec<u64> {
+    let prefix = format!("rguest: host: guest{id} exits ");
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no counters for guest{id}\n{}", out.report()));
+    line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect()
+}
+
 fn boot(cmdline: &str) -> Outcome {
     let out = Boot::new(kernel_elf()).with_guest_image().append(cmdline).run().expect("could not start QEMU");
     assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
@@ -89,4 +100,23 @@ fn a_shadow_that_grows_too_big_is_emptied_and_still_right() {
     let emptied = page_tables(&out, 1)[4];
     assert!(emptied >= 1, "the shadow was never emptied\n{}", out.report());
     assert_eq!(page_tables(&out, 0)[4], 0, "{}", out.report());
+}
+
+#[test]
+fn a_kept_shadow_forgets_what_changed_while_another_ran_and_changes_go_through_the_ring() {
+    let out = boot("guests=2 guest-test=shadow");
+    assert_eq!(
+        said(&out, 1, "rguest: shadow-test: a page remapped in a kept tree reads "),
+        "4; 128 more unmapped",
+        "{}",
+        out.report()
+    );
+    let (plain, tested) = (counters(&out, 0), counters(&out, 1));
+    // 129 SetEntry calls queued (the remapped page and 128 more), on top
+    // of whatever the plain Guest queued; and besides the switches, a
+    // handful of direct calls (the test's lines, its gates, two flushes).
+    assert!(tested[4] >= plain[4] + 129, "ring hypercalls {} against {}\n{}", tested[4], plain[4], out.report());
+    let switches = page_tables(&out, 1)[2] - page_tables(&out, 0)[2];
+    let direct = tested[1] - plain[1] - switches;
+    assert!(direct < 20, "{direct} more direct hypercalls besides {switches} switches\n{}", out.report());
 }
