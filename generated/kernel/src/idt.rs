@@ -81,6 +81,12 @@ impl Gate {
     pub fn as_guest(self) -> Gate {
         Gate { selector: gdt::GUEST_CS.bits(), ist: 0, ..self }
     }
+
+    /// This gate as a trap gate (the types are named with the Host's
+    /// reading of gates, in Segments).
+    pub fn as_trap(self) -> Gate {
+        Gate { type_dpl_present: self.type_dpl_present & !Self::TYPE_MASK | Self::TYPE_TRAP, ..self }
+    }
 }
 
 // H:620 kernel/src/idt.rs, continued
@@ -164,5 +170,16 @@ impl Gate {
     /// rings up to `dpl`.
     pub fn to_switcher(handler: u64, dpl: Ring) -> Gate {
         Gate::interrupt(handler, dpl, None)
+    }
+}
+
+// S:140 kernel/src/idt.rs, continued
+
+impl Gate {
+    /// A direct trap: a trap gate into the Guest's code segment at
+    /// `handler`, open to ring 3, on no interrupt stack.
+    pub fn direct(handler: u64) -> Gate {
+        let gate = Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring3, None) };
+        gate.as_trap()
     }
 }

@@ -8,7 +8,7 @@ use crate::entry::HAS_ERROR_CODE;
 use crate::guest::Guest;
 use crate::guest_abi::{SharedPage, GUEST_CS, GUEST_DS, IRQ_ENABLED};
 use crate::idt::GateKind;
-use crate::vectors::{EXCEPTIONS, IRQ_BASE, SYSCALL, VECTORS};
+use crate::vectors::{EXCEPTIONS, GENERAL_PROTECTION, IRQ_BASE, SYSCALL, VECTORS};
 use crate::{hypercalls, pit, tsc};
 use alloc::format;
 use core::mem::offset_of;
@@ -143,8 +143,6 @@ const INT_LENGTH: u64 = 2;
 const ERROR_CODE_IDT: u64 = 1 << 1;
 /// Where the vector goes in that error code.
 const ERROR_CODE_INDEX_SHIFT: u64 = 3;
-/// The general-protection fault.
-const GENERAL_PROTECTION: u64 = 13;
 
 /// A program (or the kernel) of `guest` made `int 0x80`: give it to the
 /// Guest kernel's handler, if its gate lets the caller's ring in.
@@ -159,4 +157,18 @@ pub fn syscall(guest: &mut Guest) {
             deliver_trap(guest, GENERAL_PROTECTION, Some(error_code));
         }
     }
+}
+
+// H:250 kernel/src/interrupts.rs, continued
+
+use crate::idt::Gate;
+use crate::layout::SWITCHER_BASE;
+
+/// The gate the Switcher may put in the real IDT for `guest`'s system
+/// calls, and the stack they land on; None if they must come to the Host.
+pub fn direct_syscall(guest: &Guest) -> Option<(Gate, u64)> {
+    let gate = guest.idt[SYSCALL as usize]?;
+    let stack = guest.kernel_stack.filter(|&top| top < SWITCHER_BASE)?;
+    let open_to_programs = gate.dpl == x86::Ring::Ring3 as u8;
+    (gate.kind == GateKind::Trap && open_to_programs).then(|| (Gate::direct(gate.handler), stack))
 }

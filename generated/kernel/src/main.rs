@@ -64,7 +64,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // G:210 <<kernel-main-init>>, continued
     println!("rguest: privileged operations: {}", pv::ops().name);
 
-    // S:130 <<kernel-main-init>>, continued
+    // S:140 <<kernel-main-init>>, continued
     switcher::init();
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
@@ -251,6 +251,6 @@ mod own_tables; // a Guest's own page tables, for the Host's tests
 // H:940 kernel/src/main.rs, continued
 mod guest_checks; // checks a well-behaved Guest makes of its Host
 
-// S:130 kernel/src/main.rs, continued
+// S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
 mod switcher; // the Switcher put in place, and the way into a Guest and back

@@ -15,10 +15,10 @@ use crate::page_table::{PageTableEntry, VirtAddr};
 use crate::pv::{self, EntryAt, PvOps};
 use crate::qemu_exit::QemuExitCode;
 use crate::trapframe::TrapFrame;
-use crate::vectors::{IRQ_BASE, IRQS};
+use crate::vectors::{IRQ_BASE, IRQS, SYSCALL};
 use crate::{guest_boot, guest_console, pit};
 use core::mem::offset_of;
-use core::sync::atomic::{compiler_fence, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use x86::segmentation::SegmentSelector;
 
 /// The page this Guest shares with its Host.
@@ -182,12 +182,28 @@ unsafe fn set_kernel_stack(top: u64) {
 /// As `PvOps::load_idt` says.
 unsafe fn load_idt(idt: &'static Idt) {
     for (vector, gate) in idt.iter().enumerate() {
-        if vector as u64 != HYPERCALL_VECTOR {
-            let [low, high] = gate.as_guest().to_words();
-            queue(Hypercall::LoadIdtEntry, [vector as u64, low, high, 0]);
-        }
+        let gate = match vector as u64 {
+            HYPERCALL_VECTOR => continue,
+            SYSCALL if DIRECT_SYSCALLS.load(Ordering::Relaxed) => gate.as_guest().as_trap(),
+            _ => gate.as_guest(),
+        };
+        let [low, high] = gate.to_words();
+        queue(Hypercall::LoadIdtEntry, [vector as u64, low, high, 0]);
     }
     flush_queue();
+}
+
+// G:350 kernel/src/pv_guest.rs, continued
+
+/// Whether the system call's gate goes to the Host as a trap gate, which
+/// the Host may make direct; a test turns it off.
+static DIRECT_SYSCALLS: AtomicBool = AtomicBool::new(true);
+
+/// Have the system call come through the Host from now on: its gate goes
+/// as an interrupt gate, and the IDT is sent again.
+pub fn reflect_syscalls() {
+    DIRECT_SYSCALLS.store(false, Ordering::Relaxed);
+    crate::idt::init();
 }
 
 // G:360 kernel/src/pv_guest.rs, continued

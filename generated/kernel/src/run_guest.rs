@@ -27,6 +27,7 @@ pub fn run(guest: &mut Guest) {
             guest.counters.gdt_copies += 1;
         }
         guest.gdt_changed = false;
+        switcher::load_direct(interrupts::direct_syscall(guest));
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.

@@ -75,14 +75,7 @@ pub fn init() {
     // SAFETY: at boot, with no Guest: nobody else uses the state pages.
     let state = unsafe { state() };
     for (vector, gate) in state.idt.iter_mut().enumerate() {
-        // SAFETY: switcher.s fills the table with VECTORS addresses.
-        let stub = relocated(unsafe { switcher_stub_table[vector] });
-        let dpl = match vector as u64 {
-            HYPERCALL_VECTOR => Ring::Ring1,
-            vectors::SYSCALL => Ring::Ring3,
-            _ => Ring::Ring0,
-        };
-        *gate = Gate::to_switcher(stub, dpl);
+        *gate = stub_gate(vector);
     }
     state.tss = TaskStateSegment::for_guest(SWITCHER_REGS + PAGE_SIZE);
     state.gdt = Gdt::for_guest(&raw const state.tss as u64);
@@ -91,6 +84,18 @@ pub fn init() {
 }
 
 // S:120 kernel/src/switcher.rs, continued
+/// The gate that leads vector `vector` to its stub, and so to the Host.
+fn stub_gate(vector: usize) -> Gate {
+    // SAFETY: switcher.s fills the table with VECTORS addresses.
+    let stub = relocated(unsafe { switcher_stub_table[vector] });
+    let dpl = match vector as u64 {
+        HYPERCALL_VECTOR => Ring::Ring1,
+        vectors::SYSCALL => Ring::Ring3,
+        _ => Ring::Ring0,
+    };
+    Gate::to_switcher(stub, dpl)
+}
+
 /// Whose page tables the Switcher's pages are going into.
 pub enum Side {
     Host,
@@ -158,5 +163,29 @@ pub unsafe fn run(cr3: u64) {
     unsafe {
         let switch: extern "C" fn(u64) = core::mem::transmute(entry);
         switch(cr3);
+    }
+}
+
+// S:140 kernel/src/switcher.rs, continued
+
+use crate::guest_abi::HYPERCALL_VECTOR as HYPERCALL;
+use crate::vectors::{DEVICE_NOT_AVAILABLE, GENERAL_PROTECTION, PAGE_FAULT};
+
+/// The one vector a Guest's own gate may take in the real IDT.
+pub const DIRECT_VECTOR: u64 = vectors::SYSCALL;
+const _: () = assert!(!matches!(DIRECT_VECTOR,
+    PAGE_FAULT | GENERAL_PROTECTION | DEVICE_NOT_AVAILABLE | HYPERCALL));
+
+/// Put the Guest's checked system-call gate, and the stack it lands on,
+/// where the processor will use them; or, with None, the Switcher's stub.
+pub fn load_direct(direct: Option<(Gate, u64)>) {
+    // SAFETY: called by the run loop, between Guest runs.
+    let state = unsafe { state() };
+    match direct {
+        Some((gate, stack)) => {
+            state.idt[DIRECT_VECTOR as usize] = gate;
+            state.tss.set_ring1_stack(stack);
+        }
+        None => state.idt[DIRECT_VECTOR as usize] = stub_gate(DIRECT_VECTOR as usize),
     }
 }

@@ -29,6 +29,7 @@ pub extern "C" fn dispatch(frame: &mut TrapFrame) {
         v if v < EXCEPTIONS => exception::handle(frame),
         v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => interrupt(frame),
         SYSCALL => {
+            pv::irq_disable(); // already off, unless a Guest's trap gate left it on
             let hook = HOOKS.lock().syscall;
             match hook {
                 Some(syscall) => syscall(frame),

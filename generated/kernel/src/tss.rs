@@ -110,3 +110,12 @@ impl TaskStateSegment {
         }
     }
 }
+
+// S:140 kernel/src/tss.rs, continued
+
+impl TaskStateSegment {
+    /// Traps from ring 3 into ring 1 land below `top`.
+    pub fn set_ring1_stack(&mut self, top: u64) {
+        self.rsp[1] = top;
+    }
+}

@@ -87,7 +87,8 @@ fn per_program<'a>(lines: impl Iterator<Item = &'a str>, programs: &[&str]) -> B
 #[test]
 fn programs_in_two_guests_say_what_they_say_natively() {
     let list = DEMO.join(",");
-    let out = boot(&format!("programs={list} guests=2 guest-programs={list}"));
+    // guest0 takes its programs' system calls directly, guest1 through the Host.
+    let out = boot(&format!("programs={list} guests=2 guest-programs={list} guest-test=reflected-syscalls"));
     let native = per_program(console(&out, ""), DEMO);
     assert_eq!(native.len(), DEMO.len(), "not every program spoke natively\n{}", out.report());
     for id in 0..2 {
@@ -132,3 +133,30 @@ fn a_guest_touching_hundreds_of_pages_and_spawning_finishes() {
     // The bench spawns its yielder, as a third process.
     assert!(lines.iter().any(|l| l.starts_with("rguest: process 3 (")), "{}", out.report());
 }
+
+/// The number of system calls guest `id`'s programs made through the Host.
+fn syscalls_through_the_host(out: &Outcome, id: u64) -> u64 {
+    let prefix = format!("rguest: host: guest{id} system calls through the Host ");
+    let n = out.lines().find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no system-call count for guest{id}\n{}", out.report()));
+    n.parse().unwrap_or_else(|_| panic!("not a count: {n:?}"))
+}
+
+#[test]
+fn a_direct_system_call_costs_no_host_exit() {
+    // The same programs in both; guest1 asks for its system calls through the Host.
+    let out = boot("programs= guests=2 guest-programs=hello,ping,pong guest-test=reflected-syscalls");
+    for id in 0..2 {
+        let lines: Vec<&str> = console(&out, &format!("guest{id}: ")).collect();
+        for line in ["hello: hello, world! I am process 1, running in ring 3",
+                     "ping: done, my SSE registers stayed mine", "pong: done, my SSE registers stayed mine"] {
+            assert!(lines.contains(&line), "no {line:?} in guest{id}\n{}", out.report());
+        }
+    }
+    // Every exit for a system call is counted there: direct ones make none.
+    assert_eq!(syscalls_through_the_host(&out, 0), 0, "{}", out.report());
+    let reflected = syscalls_through_the_host(&out, 1);
+    // hello makes at least three calls, ping and pong a dozen each.
+    assert!(reflected >= 20, "only {reflected} system calls came to the Host\n{}", out.report());
+}
+
