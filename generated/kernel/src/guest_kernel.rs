@@ -14,8 +14,8 @@ use crate::{
 };
 
 /// The tests a Guest's kernel runs itself, as `guest-test=` asks.
-pub const KERNEL_TESTS: [&str; 6] =
-    ["pv", "memory", "spin", "shadow", "shadow-regions", "reflected-syscalls"];
+pub const KERNEL_TESTS: [&str; 7] =
+    ["pv", "memory", "spin", "shadow", "shadow-regions", "reflected-syscalls", "closed-gate"];
 /// Pages the memory test maps in a Guest, whose memory is small.
 const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
@@ -55,6 +55,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
         Some("shadow") => crate::shadow_checks::run(),
         Some("shadow-regions") => crate::shadow_checks::many_regions(),
         Some("reflected-syscalls") => pv_guest::reflect_syscalls(),
+        Some("closed-gate") => crate::guest_checks::close_syscall_gate(),
         _ => {}
     }
     // G:440 <<guest-programs>>

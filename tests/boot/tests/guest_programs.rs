@@ -160,3 +160,13 @@ fn a_direct_system_call_costs_no_host_exit() {
     assert!(reflected >= 20, "only {reflected} system calls came to the Host\n{}", out.report());
 }
 
+
+#[test]
+fn a_system_call_through_a_closed_gate_is_the_programs_fault() {
+    // guest1 closes its system-call gate to ring 3 (DPL 1) before its programs run.
+    let out = boot("programs= guests=2 guest-programs=hello guest-test=closed-gate");
+    let killed = "guest1: rguest: process 1 (hello) killed: general protection fault at rip 0x";
+    assert!(out.lines().any(|l| l.starts_with(killed)), "hello was not killed in guest1\n{}", out.report());
+    assert!(out.lines().any(|l| l == "guest0: rguest: process 1 (hello) exited with status 0"), "{}", out.report());
+    assert_eq!(syscalls_through_the_host(&out, 1), 1, "{}", out.report());
+}
