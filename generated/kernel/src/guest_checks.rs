@@ -163,6 +163,7 @@ const SPIN_MS: u64 = 3000;
 /// Spin with interrupts off, making no hypercall, for SPIN_MS; say how
 /// many of our ticks arrived meanwhile (none should).
 pub fn spin() {
+    crate::println!("rguest: guest-test: spin: interrupts off");
     crate::pv::irq_disable();
     let (ticks, start) = (crate::pit::ticks(), crate::tsc::now());
     let cycles = SPIN_MS * crate::tsc::hz() / 1000;
