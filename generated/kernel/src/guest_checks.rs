@@ -27,8 +27,7 @@ pub fn queue_calls(console: &mut HostConsole) {
 
 /// The red zone's last word, left there across the trap.
 const CANARY: u64 = 0x7ed_2011e;
-/// The vector of an invalid opcode, and the length of `ud2`.
-const INVALID_OPCODE: u64 = 6;
+/// The length of `ud2`, the instruction that raises an invalid opcode.
 const UD2_LENGTH: u64 = 2;
 
 core::arch::global_asm!(
@@ -64,7 +63,7 @@ pub fn own_trap_handler(console: &mut HostConsole) {
 // H:930 kernel/src/guest_checks.rs, continued
 
 use crate::guest_abi::IRQ_ENABLED;
-use crate::vectors::IRQ_BASE;
+use crate::vectors::{INVALID_OPCODE, IRQ_BASE};
 use core::sync::atomic::AtomicU64;
 
 /// Ticks counted by `window_tick`.

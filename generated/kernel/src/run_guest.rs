@@ -7,7 +7,10 @@ use crate::guest::Guest;
 use crate::guest_abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::trapframe::TrapFrame;
-use crate::vectors::{EXCEPTIONS, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT, SYSCALL};
+use crate::vectors::{
+    EXCEPTIONS, GENERAL_PROTECTION, INVALID_OPCODE, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT,
+    SYSCALL,
+};
 use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
 use alloc::{format, string::String};
 
@@ -97,11 +100,6 @@ fn host_interrupt(vector: u64) {
 }
 
 // H:060 kernel/src/run_guest.rs, continued
-
-/// The exception ring 1 raises for an instruction it may not execute.
-const GENERAL_PROTECTION: u64 = 13;
-/// The exception `syscall` raises while EFER.SCE is off.
-const INVALID_OPCODE: u64 = 6;
 
 /// The Guest raised exception `frame.vector`: kill it if it tried a
 /// privileged instruction or has no handler, else deliver it.

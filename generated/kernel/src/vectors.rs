@@ -7,6 +7,7 @@ pub const VECTORS: usize = 256;
 /// 0..32 are the processor's exceptions.
 pub const EXCEPTIONS: u64 = 32;
 pub const NMI: u64 = 2;
+pub const INVALID_OPCODE: u64 = 6;
 pub const DEVICE_NOT_AVAILABLE: u64 = 7;
 pub const DOUBLE_FAULT: u64 = 8;
 pub const GENERAL_PROTECTION: u64 = 13;
