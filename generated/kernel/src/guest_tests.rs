@@ -82,6 +82,11 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-reserved" => own_tables::run(console, memory, own_tables::Flaw::ReservedBit),
         "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
+        k if crate::guest_tests_switcher::KINDS.contains(&k) => {
+            if crate::guest_tests_switcher::run(k, console) {
+                return;
+            }
+        }
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;

@@ -254,3 +254,6 @@ mod guest_checks; // checks a well-behaved Guest makes of its Host
 // S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
 mod switcher; // the Switcher put in place, and the way into a Guest and back
+
+// S:210 kernel/src/main.rs, continued
+mod guest_tests_switcher; // Guests that test the Switcher
