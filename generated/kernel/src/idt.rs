@@ -169,7 +169,7 @@ impl Gate {
     /// A gate into a Switcher stub at `handler`, usable by `int` from
     /// rings up to `dpl`.
     pub fn to_switcher(handler: u64, dpl: Ring) -> Gate {
-        Gate::interrupt(handler, dpl, None)
+        Gate { ist: crate::tss::GUEST_FRAME_IST, ..Gate::interrupt(handler, dpl, None) }
     }
 }
 

@@ -65,8 +65,7 @@ pub fn run_all(guests: &mut [Guest]) {
 /// (and `cr2`, for a page fault).
 fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     if frame.ring() == 0 {
-        let what = exception::name(frame.vector);
-        return guest.kill(format!("{what} in the Switcher at rip {:#x}", frame.rip));
+        return guest.kill(switcher::fault_reason(frame));
     }
     match frame.vector {
         HYPERCALL_VECTOR => {

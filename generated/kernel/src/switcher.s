@@ -15,8 +15,9 @@ switcher_start:
 
         .globl  switch_to_guest
 switch_to_guest:
-        # The Host has lent us its registers;
-        # the ones it keeps, we keep in store.
+        # The Host has lent us all its registers and flags;
+        # the ones it keeps, we keep for it, in stacks of sixes and a flag.
+        pushfq
         push    %rbx
         push    %rbp
         push    %r12
@@ -24,27 +25,35 @@ switch_to_guest:
         push    %r14
         push    %r15
 
-        # Its stack pointer, for the way back,
-        # and below it, its floating point, out of the Guest's sight.
-        mov     ${STATE}, %rax
+        # Its stack pointer, for the way back, we note in its page,
+        # and, under it, its floating point, kept safely out of range.
+        mov     ${HOST}, %rax
         mov     %rsp, {HOST_RSP}(%rax)
         sub     ${FPU_SIZE}, %rsp
         and     ${FPU_ALIGN}, %rsp
         fxsave64 (%rsp)
         mov     %rsp, {HOST_FPU}(%rax)
 
-        # Its page tables, descriptor tables and task:
-        # a note of each, that we may find our way home.
-        mov     %cr3, %rcx
-        mov     %rcx, {HOST_CR3}(%rax)
+        # Its tables and its task, a note of each we store,
+        # that we may find our way back home and open the Host's door.
         sgdt    {HOST_GDT}(%rax)
         sidt    {HOST_IDT}(%rax)
         str     {HOST_TR}(%rax)
+
+# S:055 kernel/src/switcher.s, continued
+        # The Host's page tables we hide where rings one to three
+        # can never look: a register no Guest may read (or see).
+        mov     %cr3, %rax
+        mov     %rax, %rdx
+        shr     ${HALF_SHIFT}, %rdx
+        mov     ${HOST_CR3_MSR}, %ecx
+        wrmsr
 
 # S:060 kernel/src/switcher.s, continued
         # The Guest's GDT, then its task, its busy bit cleared,
         # for ltr will not take a task that is busy already;
         # then its IDT: every gate leads back through here.
+        mov     ${STATE}, %rax
         lgdt    {GUEST_GDT_POINTER}(%rax)
         btrq    ${TSS_BUSY_BIT}, {GUEST_TSS_DESCRIPTOR}(%rax)
         mov     ${TASK_REGISTER}, %ecx
@@ -52,13 +61,26 @@ switch_to_guest:
         lidt    {GUEST_IDT_POINTER}(%rax)
 
 # S:070 kernel/src/switcher.s, continued
-        # Now the leap: the Guest's page tables. The Host's stack
-        # and everything else of the Host is gone from view.
+        # Now the leap: the Guest's page tables. The Host's stack,
+        # the Host's own page, and all the Host are gone from view.
         mov     %rdi, %cr3
+        mov     ${REGS}, %rsp
+
+        # Its data selectors, as its last exit left them in its page:
+        # each load may fault, if its descriptor changed since it was there.
+        .globl  switcher_load_ds, switcher_load_es, switcher_load_fs
+        .globl  switcher_load_gs, switcher_iretq
+switcher_load_ds:
+        mov     {REGS_DS}(%rsp), %ds
+switcher_load_es:
+        mov     {REGS_ES}(%rsp), %es
+switcher_load_fs:
+        mov     {REGS_FS}(%rsp), %fs
+switcher_load_gs:
+        mov     {REGS_GS}(%rsp), %gs
 
         # The Guest's own floating point; its registers, from the page
         # where its last trap left them; and iretq to its ring.
-        mov     ${REGS}, %rsp
         fxrstor64 {REGS_FPU}(%rsp)
         add     ${REGS_FRAME}, %rsp
         # P:620 <<trap-frame-restore>>
@@ -78,6 +100,7 @@ switch_to_guest:
         mov     {FRAME_R14}(%rsp), %r14
         mov     {FRAME_R15}(%rsp), %r15
         add     ${FRAME_RIP}, %rsp
+switcher_iretq:
         iretq
 
 # S:080 kernel/src/switcher.s, continued
@@ -127,11 +150,24 @@ switch_to_host:
         mov     ${REGS}, %rax
         fxsave64 {REGS_FPU}(%rax)
 
-        # Home: the Host's page tables first,
-        # then its tables, its task made un-busy and loaded again.
-        mov     ${STATE}, %rax
-        mov     {HOST_CR3}(%rax), %rcx
-        mov     %rcx, %cr3
+        # Its data selectors, which no trap will save,
+        # we keep in its page, for its next entry to have.
+        mov     %ds, {REGS_DS}(%rax)
+        mov     %es, {REGS_ES}(%rax)
+        mov     %fs, {REGS_FS}(%rax)
+        mov     %gs, {REGS_GS}(%rax)
+
+        # Home: the Host's page tables, out of hiding, halves combined;
+        # rdmsr gives them back to us in edx and eax, aligned.
+        mov     ${HOST_CR3_MSR}, %ecx
+        rdmsr
+        shl     ${HALF_SHIFT}, %rdx
+        or      %rdx, %rax
+        mov     %rax, %cr3
+
+        # Its page in sight again, its tables we restore,
+        # its task made un-busy, and loaded as before.
+        mov     ${HOST}, %rax
         lgdt    {HOST_GDT}(%rax)
         lidt    {HOST_IDT}(%rax)
         mov     {HOST_GDT_BASE}(%rax), %rdx
@@ -140,15 +176,20 @@ switch_to_host:
         ltr     %cx
 
         # The segments the Guest left are no concern of ours:
-        # the Host's data selector, and the direction the Host expects.
+        # the Host's data selector goes in every one of four,
+        # then null in fs and gs, with their bases zero once more.
         mov     ${HOST_DS}, %ecx
         mov     %ecx, %ds
         mov     %ecx, %es
         mov     %ecx, %ss
-        cld
+        mov     %ecx, %fs
+        mov     %ecx, %gs
+        xor     %ecx, %ecx
+        mov     %ecx, %fs
+        mov     %ecx, %gs
 
-        # Its floating point, its stack, the registers it kept;
-        # and ret, as if it had simply made a call.
+        # Its floating point, its stack, the registers it kept, its flags;
+        # the scratch ones wiped of the Guest; and ret, as from a call.
         mov     {HOST_FPU}(%rax), %rcx
         fxrstor64 (%rcx)
         mov     {HOST_RSP}(%rax), %rsp
@@ -158,6 +199,16 @@ switch_to_host:
         pop     %r12
         pop     %rbp
         pop     %rbx
+        popfq
+        xor     %eax, %eax
+        xor     %ecx, %ecx
+        xor     %edx, %edx
+        xor     %esi, %esi
+        xor     %edi, %edi
+        xor     %r8d, %r8d
+        xor     %r9d, %r9d
+        xor     %r10d, %r10d
+        xor     %r11d, %r11d
         ret
 
         .globl  switcher_end
