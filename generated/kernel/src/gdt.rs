@@ -151,6 +151,19 @@ impl Gdt {
     }
 }
 
+// H:060 kernel/src/gdt.rs, continued
+
+/// Whether `error_code`, a selector error code (SDM Vol. 3A, 6.13), names
+/// one of the Host's own GDT slots: its code, its data, or its TSS.
+pub fn names_host_segment(error_code: u64) -> bool {
+    const FLAGS: u64 = 0b111;
+    const INDEX_SHIFT: u64 = 3;
+    let index = error_code >> INDEX_SHIFT;
+    let tss = TSS.index() as u64;
+    error_code & FLAGS == 0
+        && [KERNEL_CS.index() as u64, KERNEL_DS.index() as u64, tss, tss + 1].contains(&index)
+}
+
 // H:600 kernel/src/gdt.rs, continued
 
 /// The GDT slots a Guest may set: its own segments and its programs'.

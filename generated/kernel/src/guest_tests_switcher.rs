@@ -2,35 +2,48 @@
 // S:200 kernel/src/guest_tests_switcher.rs
 //! Guests that test the Switcher (`guest-test=KIND`): one that looks for
 //! Host addresses in everything a Guest can read, one that leaves its
-//! segment registers marked for the next Guest to find, and Guests whose
-//! state the Switcher's way in refuses, or whose descriptors the Host must.
+//! segment registers marked for the next Guest to find, Guests whose
+//! descriptors the Host must refuse, and Guests whose state the
+//! Switcher's way in refuses.
 
 use crate::fpu::FxArea;
-use crate::guest_abi::SharedPage;
-use crate::hypercall::HostConsole;
+use crate::gdt::{SegmentDescriptor, GUEST_CS, GUEST_DS, KERNEL_CS, USER_CS, USER_DS};
+use crate::guest_abi::{Hypercall, SharedPage, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
+use crate::hypercall::{hcall, HostConsole};
+use crate::idt::Gate;
 use crate::layout::{
-    phys_to_virt, GUEST_BOOT_INFO, MAX_PHYS_MEMORY, PAGE_SIZE, PHYS_MAP_BASE,
-    SWITCHER_CODE, SWITCHER_CODE_PAGES, SWITCHER_REGS, SWITCHER_STATE,
-    SWITCHER_STATE_PAGES,
+    phys_to_virt, GUEST_BOOT_INFO, MAX_PHYS_MEMORY, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_CODE,
+    SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
-use crate::switcher_layout::{GuestRegs, State};
+use crate::switcher_layout::{DataSelectors, GuestRegs, State};
+use core::arch::asm;
 use core::fmt::Write;
 use core::mem::{offset_of, size_of};
 use core::ops::Range;
+use x86::segmentation::SegmentSelector;
+use x86::Ring;
 
-/// The kinds this file answers for.
-pub const KINDS: [&str; 1] = ["pointer-scan"];
+/// The kinds this file answers for: two checks, then the misdeeds.
+pub const KINDS: [&str; 18] = [
+    "pointer-scan", "segment-marks",
+    "gdt-not-present", "gdt-wrong-dpl", "gdt-wrong-kind", "gdt-conforming", "gdt-long-and-32-bit",
+    "gdt-kernel-code-32-bit", "idt-task-gate", "idt-reserved-bits", "idt-hypercall-vector",
+    "switcher-host-page", "switcher-refuses-fs", "switcher-refuses-iretq",
+    "iretq-to-host", "ljmp-to-host", "lcall-to-host", "lret-to-host",
+];
 
 /// Run test `kind`; true when it is a check that has said its verdict
 /// (false: a misdeed, which should have been the end of us).
 pub fn run(kind: &str, console: &mut HostConsole) -> bool {
     match kind {
-        "pointer-scan" => {
-            pointer_scan(console);
-            true
+        "pointer-scan" => pointer_scan(console),
+        "segment-marks" => segment_marks(console),
+        _ => {
+            misdeed(kind);
+            return false;
         }
-        _ => false,
     }
+    true
 }
 
 // S:210 kernel/src/guest_tests_switcher.rs, continued
@@ -45,7 +58,7 @@ fn host_ranges() -> [Range<u64>; 2] {
 /// A direct-map address we plant ourselves, unaligned, in our registers
 /// page, so that a scan that finds nothing is seen to be able to find.
 const PLANTED: u64 = PHYS_MAP_BASE + 0x0bad_0000;
-const PLANT_OFFSET: u64 = size_of::<FxArea>() as u64 + 13;
+const PLANT_OFFSET: u64 = (size_of::<FxArea>() + size_of::<DataSelectors>()) as u64 + 13;
 
 fn looks_like_host(word: u64) -> bool {
     host_ranges().iter().any(|range| range.contains(&word))
@@ -116,4 +129,160 @@ fn pointer_scan(console: &mut HostConsole) {
         Some(at) => writeln!(scan.console, "found at {at:#x}"),
         None => writeln!(scan.console, "NOT found"),
     };
+}
+
+// S:220 kernel/src/guest_tests_switcher.rs, continued
+/// Where the low bits of a segment's base sit in its descriptor.
+const DESCRIPTOR_BASE_SHIFT: u64 = 16;
+
+/// Two pages, each starting with its number: a read through `fs` or `gs`
+/// of the first says whether the segment's base is 0 or PAGE_SIZE.
+#[repr(C, align(4096))]
+struct Probe([[u64; PAGE_WORDS]; 2]);
+const PAGE_WORDS: usize = PAGE_SIZE as usize / size_of::<u64>();
+static PROBE: Probe = Probe({
+    let mut pages = [[0; PAGE_WORDS]; 2];
+    pages[1][0] = 1;
+    pages
+});
+
+/// Our data selectors, and which page of PROBE fs and gs see at its start.
+fn segments() -> (DataSelectors, [u64; 2]) {
+    let (ds, es, fs, gs): (u16, u16, u16, u16);
+    let (fs_page, gs_page): (u64, u64);
+    // SAFETY: reads of our segment registers, and of PROBE through fs
+    // and gs, whose bases are 0 or PAGE_SIZE (we set no other).
+    unsafe {
+        asm!("mov %ds, {ds:x}", "mov %es, {es:x}", "mov %fs, {fs:x}", "mov %gs, {gs:x}",
+             "mov %fs:({probe}), {fs_page}", "mov %gs:({probe}), {gs_page}",
+             ds = out(reg) ds, es = out(reg) es, fs = out(reg) fs, gs = out(reg) gs,
+             probe = in(reg) &raw const PROBE, fs_page = out(reg) fs_page, gs_page = out(reg) gs_page,
+             options(att_syntax, nostack, readonly));
+    }
+    (DataSelectors { ds, es, fs, gs }, [fs_page, gs_page])
+}
+
+/// Say what our segments are, as `when`.
+fn say_segments(console: &mut HostConsole, when: &str) -> (DataSelectors, [u64; 2]) {
+    let (s, pages) = segments();
+    let _ = writeln!(console, "rguest: guest-test: segment-marks: {when}: ds {:#x}, es {:#x}, fs {:#x}, \
+                               gs {:#x}; fs base page {}, gs base page {}",
+                     s.ds, s.es, s.fs, s.gs, pages[0], pages[1]);
+    (s, pages)
+}
+
+/// Look at the segments we arrived with (a fresh Guest's: all null, bases
+/// 0), then leave our marks in all four, with fs's and gs's bases a page
+/// up, see that they survive an exit, and shut down with them in place.
+fn segment_marks(console: &mut HostConsole) {
+    say_segments(console, "on arrival");
+    let data = SegmentDescriptor::data(Ring::Ring3).bits();
+    let base_a_page_up = PAGE_SIZE << DESCRIPTOR_BASE_SHIFT;
+    load_gdt_entry(slot_of(USER_DS), data | base_a_page_up);
+    let marks = DataSelectors { ds: GUEST_DS.bits(), es: USER_DS.bits(), fs: USER_DS.bits(), gs: USER_DS.bits() };
+    // SAFETY: our own segments, valid in ring 1; in long mode nothing of
+    // ours uses ds and es (their bases are ignored), nor fs and gs.
+    unsafe {
+        asm!("mov {ds:x}, %ds", "mov {es:x}, %es", "mov {fs:x}, %fs", "mov {gs:x}, %gs",
+             ds = in(reg) marks.ds, es = in(reg) marks.es, fs = in(reg) marks.fs, gs = in(reg) marks.gs,
+             options(att_syntax, nostack));
+    }
+    hcall(Hypercall::FlushAsync, [0; 4]); // an exit, and an entry
+    let (kept, pages) = say_segments(console, "marked, after an exit");
+    let verdict = if kept == marks && pages == [1, 1] { "kept" } else { "LOST" };
+    let _ = writeln!(console, "rguest: guest-test: segment-marks: marks {verdict}; shutting down with them");
+}
+
+// S:230 kernel/src/guest_tests_switcher.rs, continued
+/// Bits of a segment descriptor the tests below set or clear, as the
+/// Host's checks name them (SDM Vol. 3A, 3.4.5).
+const WRITABLE: u64 = 1 << 41;
+const CONFORMING: u64 = 1 << 42;
+const PRESENT: u64 = 1 << 47;
+const LONG_MODE: u64 = 1 << 53;
+const DEFAULT_SIZE: u64 = 1 << 54;
+/// A gate's type, in its first word, and a task gate's (SDM 6.14.1).
+const GATE_TYPE_SHIFT: u64 = 40;
+const GATE_TYPE_MASK: u64 = 0b1111 << GATE_TYPE_SHIFT;
+const TYPE_TASK_GATE: u64 = 0b0101 << GATE_TYPE_SHIFT;
+/// A bit of a gate's second word that the architecture reserves.
+const GATE_RESERVED_BIT: u64 = 1 << 40;
+/// The vector the bad gates are offered for.
+const SOME_VECTOR: u64 = 0x41;
+
+/// Slot `index` of GUEST_GDT_SLOTS gets `bits`.
+fn load_gdt_entry(index: usize, bits: u64) {
+    hcall(Hypercall::LoadGdtEntry, [GUEST_GDT_SLOTS[index] as u64, bits, 0, 0]);
+}
+
+/// Which of GUEST_GDT_SLOTS holds the segment `selector` names.
+fn slot_of(selector: SegmentSelector) -> usize {
+    let index = selector.index() as usize;
+    GUEST_GDT_SLOTS.iter().position(|&slot| slot == index).expect("not a Guest's slot")
+}
+
+/// LoadIdtEntry for SOME_VECTOR (or `vector`) of a gate to `misbehave`,
+/// whose words `change` alters.
+fn load_idt_entry(vector: u64, change: impl Fn([u64; 2]) -> [u64; 2]) {
+    let words = change(Gate::for_guest(run as *const () as u64).to_words());
+    hcall(Hypercall::LoadIdtEntry, [vector, words[0], words[1], 0]);
+}
+
+/// Do what `kind` names; it should be the end of us.
+fn misdeed(kind: &str) {
+    let kernel_code = SegmentDescriptor::code64(Ring::Ring1).bits();
+    let user_code = SegmentDescriptor::code64(Ring::Ring3).bits();
+    let user_data = SegmentDescriptor::data(Ring::Ring3).bits();
+    match kind {
+        "gdt-not-present" => load_gdt_entry(slot_of(USER_DS), user_data & !PRESENT),
+        "gdt-wrong-dpl" => load_gdt_entry(slot_of(GUEST_CS), SegmentDescriptor::code64(Ring::Ring0).bits()),
+        "gdt-wrong-kind" => load_gdt_entry(slot_of(GUEST_CS), SegmentDescriptor::data(Ring::Ring1).bits()),
+        "gdt-conforming" => load_gdt_entry(slot_of(USER_CS), user_code | CONFORMING),
+        "gdt-long-and-32-bit" => load_gdt_entry(slot_of(USER_CS), user_code | DEFAULT_SIZE),
+        "gdt-kernel-code-32-bit" => load_gdt_entry(slot_of(GUEST_CS), kernel_code & !LONG_MODE),
+        "idt-task-gate" => load_idt_entry(SOME_VECTOR, |[low, high]| {
+            [low & !GATE_TYPE_MASK | TYPE_TASK_GATE, high]
+        }),
+        "idt-reserved-bits" => load_idt_entry(SOME_VECTOR, |[low, high]| [low, high | GATE_RESERVED_BIT]),
+        "idt-hypercall-vector" => load_idt_entry(HYPERCALL_VECTOR, |words| words),
+        "switcher-host-page" => {
+            // SAFETY: a read of a page no Guest's tables map; it faults.
+            unsafe { (SWITCHER_HOST as *const u64).read_volatile() };
+        }
+        "switcher-refuses-fs" => {
+            // SAFETY: a readable code segment is a valid data selector;
+            // nothing of ours uses fs.
+            unsafe { asm!("mov {0:x}, %fs", in(reg) USER_CS.bits(), options(att_syntax, nostack)) };
+            // Execute-only from now on: the Switcher's load of fs refuses.
+            load_gdt_entry(slot_of(USER_CS), user_code & !WRITABLE);
+        }
+        // Our stack segment read-only: the Switcher's iretq refuses.
+        "switcher-refuses-iretq" => {
+            load_gdt_entry(slot_of(GUEST_DS), SegmentDescriptor::data(Ring::Ring1).bits() & !WRITABLE)
+        }
+        "iretq-to-host" => far_to_host("iretq"),
+        "ljmp-to-host" => far_to_host("ljmp"),
+        "lcall-to-host" => far_to_host("lcall"),
+        "lret-to-host" => far_to_host("lret"),
+        _ => unreachable!("{kind} is in KINDS"),
+    }
+}
+
+/// A far transfer, by `how`, to the Host's code segment, from ring 1.
+fn far_to_host(how: &str) {
+    let target = [far_to_host as *const () as u64, KERNEL_CS.bits() as u64];
+    let pointer = &target as *const [u64; 2];
+    // SAFETY: each faults in ring 1 (the Host's code segment is DPL 0,
+    // and a return may not go to a more privileged ring); none returns.
+    unsafe {
+        match how {
+            "iretq" => asm!("mov %ss, {s:e}", "push {s}", "push %rsp", "pushfq", "push {cs}",
+                            "push {rip}", "iretq", s = out(reg) _, cs = in(reg) target[1],
+                            rip = in(reg) target[0], options(att_syntax)),
+            "ljmp" => asm!("rex64 ljmp *({0})", in(reg) pointer, options(att_syntax)),
+            "lcall" => asm!("rex64 lcall *({0})", in(reg) pointer, options(att_syntax)),
+            _ => asm!("push {cs}", "push {rip}", "lretq", cs = in(reg) target[1],
+                      rip = in(reg) target[0], options(att_syntax)),
+        }
+    }
 }

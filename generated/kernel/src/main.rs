@@ -255,5 +255,5 @@ mod guest_checks; // checks a well-behaved Guest makes of its Host
 mod switcher_layout; // the Switcher's pages as types, and its assembler
 mod switcher; // the Switcher put in place, and the way into a Guest and back
 
-// S:210 kernel/src/main.rs, continued
+// S:230 kernel/src/main.rs, continued
 mod guest_tests_switcher; // Guests that test the Switcher

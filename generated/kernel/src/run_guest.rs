@@ -116,6 +116,10 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     if let Some(instruction) = tried {
         return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
     }
+    if v == GENERAL_PROTECTION && frame.ring() == 1 && gdt::names_host_segment(frame.error_code) {
+        return guest.kill(format!("reached for the Host's segment {:#x} at rip {rip:#x} ({})",
+                                  frame.error_code, exception::name(v)));
+    }
     if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
         return guest.kill(format!("page fault on the Switcher's page {cr2:#x} at rip {rip:#x} \
                                    (error code {:#x})", frame.error_code));
