@@ -15,8 +15,8 @@ switcher_start:
 
         .globl  switch_to_guest
 switch_to_guest:
-        # The Host has lent us all its registers and flags;
-        # the ones it keeps, we keep for it, in stacks of sixes and a flag.
+        # Its flags, which any trap will overwrite,
+        # and what a call must keep, we push from sight.
         pushfq
         push    %rbx
         push    %rbp
@@ -25,8 +25,8 @@ switch_to_guest:
         push    %r14
         push    %r15
 
-        # Its stack pointer, for the way back, we note in its page,
-        # and, under it, its floating point, kept safely out of range.
+        # Its stack we note upon the Host's own sheet,
+        # and floating point below, aligned and neat.
         mov     ${HOST}, %rax
         mov     %rsp, {HOST_RSP}(%rax)
         sub     ${FPU_SIZE}, %rsp
@@ -34,15 +34,17 @@ switch_to_guest:
         fxsave64 (%rsp)
         mov     %rsp, {HOST_FPU}(%rax)
 
-        # Its tables and its task, a note of each we store,
-        # that we may find our way back home and open the Host's door.
+        # Its tables and its task we write there too,
+        # to find our way back home when Guests are through.
         sgdt    {HOST_GDT}(%rax)
         sidt    {HOST_IDT}(%rax)
         str     {HOST_TR}(%rax)
 
 # S:055 kernel/src/switcher.s, continued
-        # The Host's page tables we hide where rings one to three
-        # can never look: a register no Guest may read (or see).
+        # Its page-table root we hide where none but ring
+        # zero can look: a model-specific thing;
+        # wrmsr wants halves: in eax the low,
+        # in edx the high, shifted down just so.
         mov     %cr3, %rax
         mov     %rax, %rdx
         shr     ${HALF_SHIFT}, %rdx
@@ -61,13 +63,15 @@ switch_to_guest:
         lidt    {GUEST_IDT_POINTER}(%rax)
 
 # S:070 kernel/src/switcher.s, continued
-        # Now the leap: the Guest's page tables. The Host's stack,
-        # the Host's own page, and all the Host are gone from view.
+        # The leap: the Guest's own tables now hold sway;
+        # the Host, its stack, its page, all fade away.
+        # Our stack is now the Guest's own registers page,
+        # the one place left that's ours at this late stage.
         mov     %rdi, %cr3
         mov     ${REGS}, %rsp
 
-        # Its data selectors, as its last exit left them in its page:
-        # each load may fault, if its descriptor changed since it was there.
+        # Its four selectors, saved when last it went,
+        # reload, and fault if their descriptors bent.
         .globl  switcher_load_ds, switcher_load_es, switcher_load_fs
         .globl  switcher_load_gs, switcher_iretq
 switcher_load_ds:
@@ -79,8 +83,8 @@ switcher_load_fs:
 switcher_load_gs:
         mov     {REGS_GS}(%rsp), %gs
 
-        # The Guest's own floating point; its registers, from the page
-        # where its last trap left them; and iretq to its ring.
+        # Its floating point, the registers its trap
+        # left in the frame; then iretq, across the gap.
         fxrstor64 {REGS_FPU}(%rsp)
         add     ${REGS_FRAME}, %rsp
         # P:620 <<trap-frame-restore>>
@@ -150,23 +154,23 @@ switch_to_host:
         mov     ${REGS}, %rax
         fxsave64 {REGS_FPU}(%rax)
 
-        # Its data selectors, which no trap will save,
-        # we keep in its page, for its next entry to have.
+        # Selectors no trap saves, we store by hand
+        # in its own page, for when it next will land.
         mov     %ds, {REGS_DS}(%rax)
         mov     %es, {REGS_ES}(%rax)
         mov     %fs, {REGS_FS}(%rax)
         mov     %gs, {REGS_GS}(%rax)
 
-        # Home: the Host's page tables, out of hiding, halves combined;
-        # rdmsr gives them back to us in edx and eax, aligned.
+        # Now home: rdmsr brings back the root in two;
+        # we shift, combine, and load it: the Host shows through.
         mov     ${HOST_CR3_MSR}, %ecx
         rdmsr
         shl     ${HALF_SHIFT}, %rdx
         or      %rdx, %rax
         mov     %rax, %cr3
 
-        # Its page in sight again, its tables we restore,
-        # its task made un-busy, and loaded as before.
+        # Its page in view, its tables we restore,
+        # its task unbusied, loaded as before.
         mov     ${HOST}, %rax
         lgdt    {HOST_GDT}(%rax)
         lidt    {HOST_IDT}(%rax)
@@ -175,9 +179,10 @@ switch_to_host:
         btrq    ${TSS_BUSY_BIT}, (%rdx,%rcx)
         ltr     %cx
 
-        # The segments the Guest left are no concern of ours:
-        # the Host's data selector goes in every one of four,
-        # then null in fs and gs, with their bases zero once more.
+        # What segments the Guest left, we now replace:
+        # the Host's data selector goes in every place;
+        # then null in fs and gs, whose bases stay
+        # at zero, as the descriptor load would say.
         mov     ${HOST_DS}, %ecx
         mov     %ecx, %ds
         mov     %ecx, %es
@@ -188,8 +193,10 @@ switch_to_host:
         mov     %ecx, %fs
         mov     %ecx, %gs
 
-        # Its floating point, its stack, the registers it kept, its flags;
-        # the scratch ones wiped of the Guest; and ret, as from a call.
+        # Its floating point, its stack, the registers it kept,
+        # its flags (direction clear, as the Host expects);
+        # the scratch ones wiped, lest any Guest's should stay;
+        # and ret, as from a call, to where it went its way.
         mov     {HOST_FPU}(%rax), %rcx
         fxrstor64 (%rcx)
         mov     {HOST_RSP}(%rax), %rsp
