@@ -12,7 +12,7 @@ use crate::guest_abi::{Hypercall, SharedPage, GUEST_GDT_SLOTS, HYPERCALL_VECTOR}
 use crate::hypercall::{hcall, HostConsole};
 use crate::idt::Gate;
 use crate::layout::{
-    phys_to_virt, GUEST_BOOT_INFO, MAX_PHYS_MEMORY, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_CODE,
+    phys_to_virt, GUEST_BOOT_INFO, KERNEL_LOAD_ADDR, MAX_PHYS_MEMORY, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_CODE,
     SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
 use crate::switcher_layout::{DataSelectors, GuestRegs, State};
@@ -83,6 +83,22 @@ impl Scan<'_> {
         }
     }
 
+    /// Every aligned word of `range` that could be a physical frame's
+    /// address: page-aligned, above the first megabyte (where no kernel
+    /// of ours puts anything of its own), and below the most memory we
+    /// run with; a Host's `cr3` would be one.
+    fn frames(&mut self, range: Range<u64>, what: &str) {
+        for at in range.step_by(size_of::<u64>()) {
+            // SAFETY: as in `bytes`, an aligned read.
+            let word = unsafe { (at as *const u64).read() };
+            if word.is_multiple_of(PAGE_SIZE) && (KERNEL_LOAD_ADDR..MAX_PHYS_MEMORY).contains(&word) {
+                self.found += 1;
+                let _ = writeln!(self.console, "rguest: guest-test: pointer-scan: {word:#x} at {at:#x} \
+                                                ({what}; a physical frame?)");
+            }
+        }
+    }
+
     /// Every eight bytes that start in `range`, at each byte, as a word.
     fn bytes(&mut self, range: Range<u64>, what: &str) {
         for at in range.start..range.end - 7 {
@@ -105,11 +121,15 @@ fn pointer_scan(console: &mut HostConsole) {
     // Switcher does not use (the processor pushes only the frame's end).
     unsafe { ((SWITCHER_REGS + PLANT_OFFSET) as *mut u64).write_unaligned(PLANTED) };
     let mut scan = Scan { console, bytes: 0, found: 0, planted_at: None };
-    scan.bytes(SWITCHER_CODE..SWITCHER_CODE + SWITCHER_CODE_PAGES * PAGE_SIZE, "Switcher code");
-    let regs = SWITCHER_REGS;
-    scan.bytes(regs + size_of::<FxArea>() as u64..regs + offset_of!(GuestRegs, frame) as u64,
-               "registers page");
-    scan.bytes(SWITCHER_STATE..SWITCHER_STATE + SWITCHER_STATE_PAGES * PAGE_SIZE, "state pages");
+    let code = SWITCHER_CODE..SWITCHER_CODE + SWITCHER_CODE_PAGES * PAGE_SIZE;
+    let state_pages = SWITCHER_STATE..SWITCHER_STATE + SWITCHER_STATE_PAGES * PAGE_SIZE;
+    let regs = SWITCHER_REGS + size_of::<FxArea>() as u64..SWITCHER_REGS + offset_of!(GuestRegs, frame) as u64;
+    scan.bytes(code.clone(), "Switcher code");
+    scan.frames(code, "Switcher code");
+    scan.bytes(regs.clone(), "registers page");
+    scan.frames(regs, "registers page");
+    scan.bytes(state_pages.clone(), "state pages");
+    scan.frames(state_pages, "state pages");
     // SAFETY: the state pages are mapped, readable, in every Guest.
     let state = unsafe { &*(SWITCHER_STATE as *const State) };
     for (vector, gate) in state.idt.iter().enumerate() {
