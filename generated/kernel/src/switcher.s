@@ -193,10 +193,10 @@ switch_to_host:
         mov     %ecx, %fs
         mov     %ecx, %gs
 
-        # Its floating point, its stack, the registers it kept,
-        # its flags (direction clear, as the Host expects);
-        # the scratch ones wiped, lest any Guest's should stay;
-        # and ret, as from a call, to where it went its way.
+        # Its floating point, its stack, the registers it kept;
+        # the scratch ones wiped, where late the Guest's had slept;
+        # its flags the last, that wiping leave them clean;
+        # and ret, as from a call, as if no Guest had been.
         mov     {HOST_FPU}(%rax), %rcx
         fxrstor64 (%rcx)
         mov     {HOST_RSP}(%rax), %rsp
@@ -206,7 +206,6 @@ switch_to_host:
         pop     %r12
         pop     %rbp
         pop     %rbx
-        popfq
         xor     %eax, %eax
         xor     %ecx, %ecx
         xor     %edx, %edx
@@ -216,6 +215,7 @@ switch_to_host:
         xor     %r9d, %r9d
         xor     %r10d, %r10d
         xor     %r11d, %r11d
+        popfq
         ret
 
         .globl  switcher_end
