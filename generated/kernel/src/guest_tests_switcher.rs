@@ -24,10 +24,11 @@ use x86::segmentation::SegmentSelector;
 use x86::Ring;
 
 /// The kinds this file answers for: two checks, then the misdeeds.
-pub const KINDS: [&str; 18] = [
+pub const KINDS: [&str; 21] = [
     "pointer-scan", "segment-marks",
     "gdt-not-present", "gdt-wrong-dpl", "gdt-wrong-kind", "gdt-conforming", "gdt-long-and-32-bit",
     "gdt-kernel-code-32-bit", "idt-task-gate", "idt-reserved-bits", "idt-hypercall-vector",
+    "idt-interrupt-stack", "idt-handler-non-canonical", "idt-handler-in-the-switcher",
     "switcher-host-page", "switcher-refuses-fs", "switcher-refuses-iretq",
     "iretq-to-host", "ljmp-to-host", "lcall-to-host", "lret-to-host",
 ];
@@ -227,6 +228,10 @@ const GATE_TYPE_MASK: u64 = 0b1111 << GATE_TYPE_SHIFT;
 const TYPE_TASK_GATE: u64 = 0b0101 << GATE_TYPE_SHIFT;
 /// A bit of a gate's second word that the architecture reserves.
 const GATE_RESERVED_BIT: u64 = 1 << 40;
+/// Where a gate's interrupt-stack number sits, in its first word.
+const GATE_IST_SHIFT: u64 = 32;
+/// The first address above the lower half: not canonical.
+const NON_CANONICAL: u64 = 1 << 47;
 /// The vector the bad gates are offered for.
 const SOME_VECTOR: u64 = 0x41;
 
@@ -241,11 +246,16 @@ fn slot_of(selector: SegmentSelector) -> usize {
     GUEST_GDT_SLOTS.iter().position(|&slot| slot == index).expect("not a Guest's slot")
 }
 
-/// LoadIdtEntry for SOME_VECTOR (or `vector`) of a gate to `misbehave`,
-/// whose words `change` alters.
-fn load_idt_entry(vector: u64, change: impl Fn([u64; 2]) -> [u64; 2]) {
-    let words = change(Gate::for_guest(run as *const () as u64).to_words());
+/// LoadIdtEntry for `vector` of a gate to `handler`, whose words
+/// `change` alters.
+fn load_idt_entry_to(vector: u64, handler: u64, change: impl Fn([u64; 2]) -> [u64; 2]) {
+    let words = change(Gate::for_guest(handler).to_words());
     hcall(Hypercall::LoadIdtEntry, [vector, words[0], words[1], 0]);
+}
+
+/// The same, to a handler of ours.
+fn load_idt_entry(vector: u64, change: impl Fn([u64; 2]) -> [u64; 2]) {
+    load_idt_entry_to(vector, run as *const () as u64, change);
 }
 
 /// Do what `kind` names; it should be the end of us.
@@ -265,6 +275,9 @@ fn misdeed(kind: &str) {
         }),
         "idt-reserved-bits" => load_idt_entry(SOME_VECTOR, |[low, high]| [low, high | GATE_RESERVED_BIT]),
         "idt-hypercall-vector" => load_idt_entry(HYPERCALL_VECTOR, |words| words),
+        "idt-interrupt-stack" => load_idt_entry(SOME_VECTOR, |[low, high]| [low | 1 << GATE_IST_SHIFT, high]),
+        "idt-handler-non-canonical" => load_idt_entry_to(SOME_VECTOR, NON_CANONICAL, |words| words),
+        "idt-handler-in-the-switcher" => load_idt_entry_to(SOME_VECTOR, SWITCHER_CODE, |words| words),
         "switcher-host-page" => {
             // SAFETY: a read of a page no Guest's tables map; it faults.
             unsafe { (SWITCHER_HOST as *const u64).read_volatile() };

@@ -179,6 +179,21 @@ fn idt_entry_for_the_hypercall_vector() {
     hostile("idt-hypercall-vector", "LoadIdtEntry for vector 31, which is not the Guest's");
 }
 
+#[test]
+fn idt_gate_asking_for_an_interrupt_stack() {
+    hostile("idt-interrupt-stack", "LoadIdtEntry 65: asks for an interrupt stack");
+}
+
+#[test]
+fn idt_gate_to_a_non_canonical_handler() {
+    hostile("idt-handler-non-canonical", "LoadIdtEntry 65: handler 0x800000000000 out of bounds");
+}
+
+#[test]
+fn idt_gate_to_a_handler_in_the_switcher() {
+    hostile("idt-handler-in-the-switcher", "LoadIdtEntry 65: handler 0xffffffffffe00000 out of bounds");
+}
+
 // Faults inside the Switcher, and far transfers to the Host's segments.
 
 #[test]
