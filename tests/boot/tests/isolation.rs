@@ -99,6 +99,25 @@ fn a_guest_finds_no_host_address_in_anything_it_can_read() {
 }
 
 #[test]
+fn a_guest_finds_nothing_the_guest_before_it_left_in_the_switchers_pages() {
+    // The first Guest scans, then runs a program, so that its system-call
+    // gate and its kernel stack (RSP1) are in the real IDT and TSS; the
+    // second, launched after it ended, scans what it left.
+    let out = boot_guests("guests=1 guest-rounds=2 guest-programs=hello guest-test=pointer-scan");
+    for id in 0..2 {
+        let verdict = console(&out, id)
+            .into_iter()
+            .find(|l| l.contains(" bytes read, "))
+            .unwrap_or_else(|| panic!("no verdict from guest{id}\n{}", out.report()));
+        assert!(verdict.contains(", 0 Host addresses; the planted 0xffff80000bad0000 found at "),
+                "guest{id}: {verdict}\n{}", out.report());
+        assert!(out.lines().any(|l| l == format!("rguest: host: guest{id} shut down (PowerOff)")), "{}", out.report());
+    }
+    assert!(console(&out, 0).iter().any(|l| l.starts_with("hello: hello, world!")), "{}", out.report());
+    assert_nothing_lost(&out);
+}
+
+#[test]
 fn the_hosts_page_is_not_mapped_in_a_guest() {
     hostile_at_some_rip("switcher-host-page", "page fault on the Switcher's page 0xffffffffffe05000 at ",
                         " (error code 0x0)");
