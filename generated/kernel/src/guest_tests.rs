@@ -81,6 +81,11 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
         "pgtable-reserved" => own_tables::run(console, memory, own_tables::Flaw::ReservedBit),
         "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
+        kind if crate::guest_tests_rings::KINDS.contains(&kind) => {
+            if crate::guest_tests_rings::run(kind, console) {
+                return;
+            }
+        }
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");

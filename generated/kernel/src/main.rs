@@ -230,6 +230,9 @@ mod segments; // a Guest's GDT and IDT entries, checked
 // H:230 kernel/src/main.rs, continued
 mod interrupts; // a Guest's virtual interrupts, clock and Halt
 
+// H:260 kernel/src/main.rs, continued
+mod guest_rings; // int N through a Guest's own gates
+
 // H:360 kernel/src/main.rs, continued
 mod guest_tables; // the page tables a Guest runs on
 
@@ -250,6 +253,9 @@ mod own_tables; // a Guest's own page tables, for the Host's tests
 
 // H:940 kernel/src/main.rs, continued
 mod guest_checks; // checks a well-behaved Guest makes of its Host
+
+// H:990 kernel/src/main.rs, continued
+mod guest_tests_rings; // Guests that test the Host's rules about rings
 
 // S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
