@@ -8,43 +8,51 @@ use crate::guest::Guest;
 use crate::interrupts::deliver_trap;
 
 /// Bits of a general-protection fault's error code: raised by an event
-/// outside the program, and naming an IDT vector (SDM Vol. 3A, 6.13).
+/// outside the program, and naming an IDT gate (SDM Vol. 3A, 6.13).
 const ERROR_CODE_EXTERNAL: u64 = 1 << 0;
 const ERROR_CODE_IDT: u64 = 1 << 1;
-/// Where the vector is in that error code.
-const ERROR_CODE_INDEX_SHIFT: u64 = 3;
+/// Where the gate is named in that error code: by its vector, as the
+/// manual says, or by its offset in a long-mode IDT, as QEMU does.
+const ERROR_CODE_VECTOR_SHIFTS: [u64; 2] = [3, 4];
 /// The longest an x86 instruction may be.
 const MAX_INSTRUCTION: u64 = 15;
 /// `int3`, `int imm8`, and the vector `int3` raises.
 const INT3: u8 = 0xcc;
 const INT_IMM8: u8 = 0xcd;
-const BREAKPOINT: u64 = 3;
+const BREAKPOINT: u8 = 3;
 
 /// If the general-protection fault in `guest`'s frame is an `int` that
 /// the Guest's own gate lets its caller through, deliver it to that gate
 /// and say so.
 pub fn software_interrupt(guest: &mut Guest) -> bool {
     let frame = guest.regs().frame;
-    if frame.error_code & (ERROR_CODE_EXTERNAL | ERROR_CODE_IDT) != ERROR_CODE_IDT {
+    let code = frame.error_code;
+    if code & (ERROR_CODE_EXTERNAL | ERROR_CODE_IDT) != ERROR_CODE_IDT {
         return false;
     }
-    let vector = frame.error_code >> ERROR_CODE_INDEX_SHIFT;
+    let Some((vector, length)) = int_at(guest, frame.rip) else {
+        return false;
+    };
+    let vector = u64::from(vector);
+    if !ERROR_CODE_VECTOR_SHIFTS.iter().any(|&shift| code == vector << shift | ERROR_CODE_IDT) {
+        return false;
+    }
     let Some(Some(gate)) = guest.idt.get(vector as usize).copied() else {
+        return false;
+    };
+    let Some(after) = frame.rip.checked_add(length) else {
         return false;
     };
     if u64::from(gate.dpl) < frame.ring() {
         return false;
     }
-    let Some(after) = int_length(guest, frame.rip, vector).and_then(|n| frame.rip.checked_add(n)) else {
-        return false;
-    };
     guest.regs().frame.rip = after;
     deliver_trap(guest, vector, None);
     true
 }
 
-/// The length of the instruction at `rip` if it is `int vector`.
-fn int_length(guest: &Guest, rip: u64, vector: u64) -> Option<u64> {
+/// The vector and length of the instruction at `rip`, if it is an `int`.
+fn int_at(guest: &Guest, rip: u64) -> Option<(u8, u64)> {
     let byte = |i: u64| -> Option<u8> {
         let gpa = guest.tables.guest_phys(&guest.memory, rip.checked_add(i)?, false)?;
         Some(guest.memory.bytes(gpa, 1)?[0])
@@ -52,8 +60,8 @@ fn int_length(guest: &Guest, rip: u64, vector: u64) -> Option<u64> {
     for i in 0..MAX_INSTRUCTION {
         match byte(i)? {
             0x26 | 0x2e | 0x36 | 0x3e | 0x64..=0x67 | 0xf2 | 0xf3 | 0x40..=0x4f => continue,
-            INT_IMM8 if u64::from(byte(i + 1)?) == vector => return Some(i + 2),
-            INT3 if vector == BREAKPOINT => return Some(i + 1),
+            INT_IMM8 => return Some((byte(i + 1)?, i + 2)),
+            INT3 => return Some((BREAKPOINT, i + 1)),
             _ => return None,
         }
     }

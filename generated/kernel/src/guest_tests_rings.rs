@@ -78,8 +78,11 @@ const ENTRY: usize = 16;
 static HIT: AtomicU64 = AtomicU64::new(NOTHING);
 static FAULT: AtomicU64 = AtomicU64::new(NOTHING);
 const NOTHING: u64 = u64::MAX;
-/// The length of `int imm8`, which the fault handler steps over.
+/// The length of `int imm8`, which the fault handler steps over, and its
+/// opcode, spelled as bytes so that `int $3` is not made the one-byte
+/// `int3` by the assembler.
 const INT_LENGTH: u64 = 2;
+const INT_IMM8: u8 = 0xcd;
 
 core::arch::global_asm!(
     ".balign {entry}",
@@ -98,7 +101,7 @@ core::arch::global_asm!(
     ".set census_vector, 0",
     ".rept {vectors}",
     ".balign {entry}",
-    "int $census_vector",
+    ".byte {int_imm8}, census_vector",
     "ret",
     ".set census_vector, census_vector + 1",
     ".endr",
@@ -116,6 +119,7 @@ core::arch::global_asm!(
     hit = sym HIT,
     fault = sym FAULT,
     int_length = const INT_LENGTH,
+    int_imm8 = const INT_IMM8,
     options(att_syntax)
 );
 
@@ -165,7 +169,7 @@ fn census(console: &mut HostConsole) {
         let (hit, fault) = (HIT.load(Ordering::SeqCst), FAULT.load(Ordering::SeqCst));
         letters[v as usize] = match (hit, fault) {
             (hit, NOTHING) if hit == v => b'H',
-            (NOTHING, code) if code == v << 3 | 2 => b'G',
+            (NOTHING, code) if code == v << 3 | 2 || code == v << 4 | 2 => b'G',
             _ => b'?',
         };
     }
