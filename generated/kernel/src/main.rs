@@ -245,6 +245,9 @@ mod shadow_cache; // NewPageTable and SetEntry: the shadows a Guest keeps
 // H:420 kernel/src/main.rs, continued
 mod shadow_checks; // a Guest's check of its Host's shadow page tables
 
+// H:440 kernel/src/main.rs, continued
+mod guest_budget; // what a Guest's page tables cost the Host, and its budget
+
 // H:900 kernel/src/main.rs, continued
 mod guest_tests; // Guests that misbehave on request
 

@@ -11,7 +11,7 @@ use crate::vectors::{
     EXCEPTIONS, GENERAL_PROTECTION, INVALID_OPCODE, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT,
     SYSCALL,
 };
-use crate::{exception, gdt, guest_decode, guest_rings, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
+use crate::{exception, gdt, guest_budget, guest_decode, guest_rings, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
 use alloc::{format, string::String};
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
@@ -38,8 +38,10 @@ pub fn run(guest: &mut Guest) {
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
-        exit(guest, &frame, cr2);
-        hypercalls::drain_ring(guest);
+        guest_budget::charge(guest, |guest| {
+            exit(guest, &frame, cr2);
+            hypercalls::drain_ring(guest);
+        });
     }
     if !guest.is_running() {
         guest.flush_console();
