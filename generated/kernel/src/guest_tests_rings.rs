@@ -14,9 +14,9 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 /// The kinds this file answers for; `run` says whether the Guest should
 /// live through it.
-pub const KINDS: [&str; 15] = [
+pub const KINDS: [&str; 16] = [
     "sti", "in", "out", "rdmsr", "ltr", "lldt", "lgdt", "lidt", "invlpg", "clts", "wbinvd",
-    "mov-from-cr0", "int-no-handler", "int-census", "single-step",
+    "mov-from-cr0", "int-no-handler", "int-census", "single-step", "int-census-ring3",
 ];
 
 /// A vector nobody gives a gate to before the kernel is up.
@@ -64,6 +64,7 @@ pub fn run(kind: &str, console: &mut HostConsole) -> bool {
             single_step(console);
             return true;
         }
+        "int-census-ring3" => return true, // once the kernel is up: census_ring3
         _ => {}
     }
     false
@@ -227,4 +228,168 @@ fn single_step(console: &mut HostConsole) {
     let kept = if STEP_FLAGS.load(Ordering::SeqCst) & TRAP_FLAG != 0 { "set" } else { "clear" };
     let _ = writeln!(console, "rguest: guest-test: single-step: {steps} debug exception, \
                                the trap flag {kept} in its frame");
+}
+
+// H:995 kernel/src/guest_tests_rings.rs, continued
+
+use crate::address_space::AddressSpace;
+use crate::layout::{phys_to_virt, PAGE_SIZE, USER_BASE};
+use crate::page_table::PageFlags;
+use crate::vectors::SYSCALL;
+use crate::{frames, gdt, kernel_space, println, pv, tss};
+
+/// What the ring-3 census saw: a handler reached, and a fault's error code.
+static HITS: [AtomicU64; VECTORS] = [const { AtomicU64::new(0) }; VECTORS];
+static FAULTS: [AtomicU64; VECTORS] = [const { AtomicU64::new(NOTHING) }; VECTORS];
+/// The kernel's stack pointer while ring 3 runs, for the way back.
+static SAVED_RSP: AtomicU64 = AtomicU64::new(0);
+/// Where the census's program runs, and its stack.
+const CODE: u64 = USER_BASE;
+const USER_STACK: u64 = USER_BASE + 2 * PAGE_SIZE;
+/// The bytes of one `int imm8` in the program, and two `nop`s.
+const NOPS: u16 = 0x9090;
+/// rflags for ring 3: the reserved bit, and interrupts on.
+const USER_RFLAGS: u64 = 1 << 1 | 1 << 9;
+/// The stack traps from the census's ring 3 land on.
+#[repr(C, align(16))]
+struct TrapStack([u8; TRAP_STACK_SIZE]);
+const TRAP_STACK_SIZE: usize = 16 * 1024;
+static mut TRAP_STACK: TrapStack = TrapStack([0; TRAP_STACK_SIZE]);
+
+core::arch::global_asm!(
+    ".balign {entry}",
+    ".globl census3_handlers",
+    "census3_handlers:",
+    ".set census_vector, 0",
+    ".rept {vectors}",
+    ".balign {entry}",
+    "movq $1, {hits} + 8 * census_vector(%rip)",
+    "iretq",
+    ".set census_vector, census_vector + 1",
+    ".endr",
+    ".globl census3_fault",
+    "census3_fault:",
+    "pushq %rax",
+    "pushq %rbx",
+    "movq 24(%rsp), %rbx",
+    "subq ${code}, %rbx",
+    "shrq $1, %rbx",
+    "movq 16(%rsp), %rax",
+    "pushq %rcx",
+    "leaq {faults}(%rip), %rcx",
+    "movq %rax, (%rcx,%rbx,8)",
+    "popq %rcx",
+    "popq %rbx",
+    "popq %rax",
+    "addq $8, %rsp",
+    "addq ${int_length}, (%rsp)",
+    "iretq",
+    ".globl census3_enter",
+    "census3_enter:",
+    "pushq %rbx",
+    "pushq %rbp",
+    "pushq %r12",
+    "pushq %r13",
+    "pushq %r14",
+    "pushq %r15",
+    "movq %rsp, {saved}(%rip)",
+    "pushq ${user_ds}",
+    "pushq %rsi",
+    "pushq ${rflags}",
+    "pushq ${user_cs}",
+    "pushq %rdi",
+    "iretq",
+    ".globl census3_done",
+    "census3_done:",
+    "movq {saved}(%rip), %rsp",
+    "popq %r15",
+    "popq %r14",
+    "popq %r13",
+    "popq %r12",
+    "popq %rbp",
+    "popq %rbx",
+    "ret",
+    entry = const ENTRY,
+    vectors = const VECTORS,
+    hits = sym HITS,
+    faults = sym FAULTS,
+    saved = sym SAVED_RSP,
+    code = const CODE,
+    int_length = const INT_LENGTH,
+    user_ds = const gdt::USER_DS.bits(),
+    user_cs = const gdt::USER_CS.bits(),
+    rflags = const USER_RFLAGS,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// VECTORS handlers, ENTRY bytes apart: each marks its vector in HITS.
+    fn census3_handlers();
+    /// The general-protection handler: notes the error code against the
+    /// vector whose `int` raised it, and skips the `int`.
+    fn census3_fault();
+    /// Enter ring 3 at `rip` with stack `rsp`, keeping the kernel's
+    /// registers; returns when ring 3 makes `int 0x80`.
+    fn census3_enter(rip: u64, rsp: u64);
+    /// The system call's handler for the census: back to census3_enter's caller.
+    fn census3_done();
+}
+
+/// The census's program: `int N` for every N but the system call's (two
+/// `nop`s there), then `int 0x80`.
+fn census_program() -> [u16; VECTORS + 1] {
+    let int = |v: usize| u16::from(INT_IMM8) | (v as u16) << 8;
+    core::array::from_fn(|i| match i {
+        i if i == SYSCALL as usize => NOPS,
+        VECTORS => int(SYSCALL as usize),
+        i => int(i),
+    })
+}
+
+/// `int N` for every vector from ring 3, once the kernel is up; a letter
+/// for what came of each.
+pub fn census_ring3() {
+    println!("rguest: guest-test: int-census-ring3: from ring 3");
+    let handlers = census3_handlers as *const () as u64;
+    for v in (0..VECTORS as u64).filter(|&v| ![HYPERCALL_VECTOR, GENERAL_PROTECTION, SYSCALL].contains(&v)) {
+        load_gate(v, handlers + v * ENTRY as u64, census_dpl(v));
+    }
+    load_gate(GENERAL_PROTECTION, census3_fault as *const () as u64, 0);
+    load_gate(SYSCALL, census3_done as *const () as u64, x86::Ring::Ring3 as u64);
+    let code = frames::alloc_zeroed().expect("a frame for the census's program");
+    let program = census_program();
+    // SAFETY: a frame of our own, through the direct map; the program is
+    // smaller than a page.
+    unsafe { (phys_to_virt(code.start()) as *mut [u16; VECTORS + 1]).write(program) };
+    let mut space = AddressSpace::new().expect("room for an address space");
+    space.map(CODE, code, PageFlags::EMPTY).expect("a free page");
+    let stack = frames::alloc_zeroed().expect("a frame for the census's stack");
+    space.map(USER_STACK, stack, PageFlags::WRITABLE | PageFlags::NO_EXECUTE).expect("a free page");
+    pv::irq_disable(); // as the kernel left them, after its boot ticks
+    space.activate();
+    // SAFETY: traps from ring 3 now land on TRAP_STACK, which nothing else
+    // uses; census3_enter comes back with every callee-saved register and
+    // the stack as they were; the kernel's stack goes back after.
+    unsafe {
+        tss::set_kernel_stack((&raw const TRAP_STACK) as u64 + TRAP_STACK_SIZE as u64);
+        census3_enter(CODE, USER_STACK + PAGE_SIZE);
+        tss::set_kernel_stack(tss::kernel_stack_top());
+    }
+    kernel_space::activate();
+    drop(space);
+    crate::idt::init();
+    let mut letters = [b'?'; VECTORS];
+    for v in 0..VECTORS as u64 {
+        let (hit, fault) = (HITS[v as usize].load(Ordering::SeqCst), FAULTS[v as usize].load(Ordering::SeqCst));
+        letters[v as usize] = match (hit, fault) {
+            (1, NOTHING) => b'H',
+            (0, code) if code == v << 3 | 2 || code == v << 4 | 2 => b'G',
+            _ => b'?',
+        };
+    }
+    letters[SYSCALL as usize] = b'H'; // we are back: its gate was taken
+    for (i, row) in letters.chunks(64).enumerate() {
+        let row = core::str::from_utf8(row).unwrap_or("");
+        println!("rguest: guest-test: int-census-ring3: {:#04x} {row}", i * 64);
+    }
 }

@@ -208,3 +208,32 @@ fn a_single_step_trap_is_delivered_once_with_the_trap_flag_in_its_frame() {
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     assert_nothing_lost(&out);
 }
+
+#[test]
+fn int_n_for_every_vector_from_ring_3_does_what_the_processor_would_and_the_guest_carries_on() {
+    let out = boot("programs= guests=2 guest-programs=hello,rude-int guest-test=int-census-ring3", false);
+    let prefix = "rguest: guest-test: int-census-ring3: 0x";
+    let rows: Vec<String> = console(&out, 1).iter().filter_map(|l| l.strip_prefix(prefix)).map(str::to_string).collect();
+    assert_eq!(rows.len(), 4, "{}", out.report());
+    let letters: Vec<char> = rows.iter().flat_map(|row| row.split(' ').nth(1).unwrap_or("").chars().collect::<Vec<_>>()).collect();
+    assert_eq!(letters.len(), 256, "{rows:?}");
+    for (v, &letter) in letters.iter().enumerate() {
+        // The Guest's gate for v has DPL (v + 1) % 4, the fault's own (13)
+        // 0, the system call's 3; the hypercall's is the Host's, closed to
+        // ring 3, and the Guest has none.
+        let dpl = match v {
+            13 | 0x1f => 0,
+            0x80 => 3,
+            v => (v + 1) % 4,
+        };
+        let expected = if dpl == 3 { 'H' } else { 'G' };
+        assert_eq!(letter, expected, "vector {v:#x}: {rows:?}\n{}", out.report());
+    }
+    // Its kernel's own gates, stack and tables are back: its programs run.
+    let lines = console(&out, 1);
+    assert!(lines.iter().any(|l| l == "rguest: process 1 (hello) exited with status 0"), "{}", out.report());
+    assert!(lines.iter().any(|l| l.starts_with("rguest: process 2 (rude-int) killed: general protection fault at rip ")),
+            "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    assert_nothing_lost(&out);
+}
