@@ -22,7 +22,7 @@ macro_rules! embed {
 /// Every program the kernel carries.
 pub static PROGRAMS: [Program; 19] = embed!(
     "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder",
-    "rude-cli", "rude-hlt", "rude-out", "rude-wrmsr", "rude-cr3", "rude-syscall", "rude-int",
+    "rude-irqoff", "rude-halt", "rude-out", "rude-msr", "rude-cr3", "rude-syscall", "rude-int",
     "rude-peek", "rude-poke", "rude-jump",
 );
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// The rude programs, and one polite one that must carry on beside them.
 const RUDE: &[&str] = &[
-    "rude-cli", "rude-hlt", "rude-out", "rude-wrmsr", "rude-cr3", "rude-syscall", "rude-int",
+    "rude-irqoff", "rude-halt", "rude-out", "rude-msr", "rude-cr3", "rude-syscall", "rude-int",
     "rude-peek", "rude-poke", "rude-jump",
 ];
 

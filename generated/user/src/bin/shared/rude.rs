@@ -9,7 +9,7 @@ use rguest_user::println;
 
 /// The hypercall's vector, which a program may not use.
 const HYPERCALL_VECTOR: u8 = 0x1f;
-/// The model-specific register `rude-wrmsr` writes: EFER.
+/// The model-specific register `rude-msr` writes: EFER.
 const EFER: u32 = 0xc000_0080;
 /// An I/O port: the debug port, harmless even if it were allowed.
 const PORT: u16 = 0x80;
@@ -21,13 +21,13 @@ pub fn commit(name: &str) {
     // processor raises an exception and the kernel ends this process.
     match name {
         // SAFETY: see above.
-        "rude-cli" => unsafe { asm!("cli", options(nomem, nostack)) },
+        "rude-irqoff" => unsafe { asm!("cli", options(nomem, nostack)) },
         // SAFETY: see above.
-        "rude-hlt" => unsafe { asm!("hlt", options(nomem, nostack)) },
+        "rude-halt" => unsafe { asm!("hlt", options(nomem, nostack)) },
         // SAFETY: see above.
         "rude-out" => unsafe { asm!("out dx, al", in("dx") PORT, in("al") 0u8, options(nomem, nostack)) },
         // SAFETY: see above.
-        "rude-wrmsr" => unsafe { asm!("wrmsr", in("ecx") EFER, in("eax") 0, in("edx") 0, options(nostack)) },
+        "rude-msr" => unsafe { asm!("wrmsr", in("ecx") EFER, in("eax") 0, in("edx") 0, options(nostack)) },
         // SAFETY: see above.
         "rude-cr3" => unsafe { asm!("mov cr3, {0}", in(reg) 0u64, options(nostack)) },
         // SAFETY: see above (an invalid opcode: the kernel never enables it).
