@@ -67,3 +67,20 @@ fn int_at(guest: &Guest, rip: u64) -> Option<(u8, u64)> {
     }
     None
 }
+
+// H:270 kernel/src/guest_rings.rs, continued
+
+use crate::layout::PAGE_SIZE;
+use crate::switcher::{self, Side};
+use x86::irq::PageFaultError;
+
+/// The error code of a program's page fault at `cr2`, in the Switcher's
+/// region, as the Host's address space would have raised it.
+pub fn switcher_fault_as_on_the_host(cr2: u64, error_code: u64) -> u64 {
+    let page = cr2 & !(PAGE_SIZE - 1);
+    let present = PageFaultError::P.bits() as u64;
+    match switcher::mappings(Side::Host).iter().any(|&(virt, _, _)| virt == page) {
+        true => error_code | present,
+        false => error_code & !present,
+    }
+}

@@ -230,7 +230,7 @@ mod segments; // a Guest's GDT and IDT entries, checked
 // H:230 kernel/src/main.rs, continued
 mod interrupts; // a Guest's virtual interrupts, clock and Halt
 
-// H:260 kernel/src/main.rs, continued
+// H:270 kernel/src/main.rs, continued
 mod guest_rings; // int N through a Guest's own gates
 
 // H:360 kernel/src/main.rs, continued

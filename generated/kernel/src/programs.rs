@@ -20,10 +20,10 @@ macro_rules! embed {
 }
 
 /// Every program the kernel carries.
-pub static PROGRAMS: [Program; 19] = embed!(
+pub static PROGRAMS: [Program; 20] = embed!(
     "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder",
     "rude-irqoff", "rude-halt", "rude-out", "rude-msr", "rude-cr3", "rude-syscall", "rude-int",
-    "rude-peek", "rude-poke", "rude-jump",
+    "rude-peek", "rude-poke", "rude-regs", "rude-jump",
 );
 
 /// What runs when the command line names no programs: the demonstration.

@@ -128,6 +128,9 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                        (error code {:#x})", frame.error_code));
         }
     }
+    if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
+        error_code = guest_rings::switcher_fault_as_on_the_host(cr2, error_code);
+    }
     if v == GENERAL_PROTECTION && guest_rings::software_interrupt(guest) {
         return;
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 /// The rude programs, and one polite one that must carry on beside them.
 const RUDE: &[&str] = &[
     "rude-irqoff", "rude-halt", "rude-out", "rude-msr", "rude-cr3", "rude-syscall", "rude-int",
-    "rude-peek", "rude-poke", "rude-jump",
+    "rude-peek", "rude-poke", "rude-regs", "rude-jump",
 ];
 
 fn boot(cmdline: &str, icount: bool) -> Outcome {

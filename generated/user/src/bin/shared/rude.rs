@@ -4,7 +4,7 @@
 //! program; the kernel kills each on the spot.
 
 use core::arch::asm;
-use rguest_user::layout::{SWITCHER_CODE, SWITCHER_STATE};
+use rguest_user::layout::{SWITCHER_CODE, SWITCHER_REGS, SWITCHER_STATE};
 use rguest_user::println;
 
 /// The hypercall's vector, which a program may not use.
@@ -38,6 +38,8 @@ pub fn commit(name: &str) {
         "rude-peek" => unsafe { _ = (SWITCHER_CODE as *const u64).read_volatile() },
         // SAFETY: see above.
         "rude-poke" => unsafe { (SWITCHER_STATE as *mut u64).write_volatile(0) },
+        // SAFETY: see above.
+        "rude-regs" => unsafe { _ = (SWITCHER_REGS as *const u64).read_volatile() },
         // SAFETY: see above.
         "rude-jump" => unsafe { asm!("call {0}", in(reg) SWITCHER_CODE, clobber_abi("C")) },
         _ => return println!("{name}: no such misdeed"),
