@@ -254,6 +254,9 @@ mod own_tables; // a Guest's own page tables, for the Host's tests
 // H:940 kernel/src/main.rs, continued
 mod guest_checks; // checks a well-behaved Guest makes of its Host
 
+// H:990 kernel/src/main.rs, continued
+mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
+
 // S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
 mod switcher; // the Switcher put in place, and the way into a Guest and back
