@@ -114,7 +114,7 @@ pub fn translate(memory: &GuestMemory, root: u64, virt: u64, write: bool) -> Opt
     let virt = VirtAddr::new(virt).filter(|v| v.as_u64() < SWITCHER_BASE)?;
     let leaf = walk_guest(memory, root, virt).ok()??;
     let usable = !write || leaf.flags.contains(PageFlags::WRITABLE);
-    (usable && memory.frame(leaf.page).is_some()).then(|| leaf.page + virt.page_offset())
+    (usable && memory.frame(leaf.page).is_some()).then(|| leaf.page | virt.page_offset())
 }
 
 // H:370 kernel/src/shadow.rs, continued
