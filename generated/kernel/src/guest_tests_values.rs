@@ -12,8 +12,9 @@ use crate::vectors::INVALID_OPCODE;
 use core::fmt::Write;
 
 /// The kinds this file answers, each a `guest-test=` value.
-pub const KINDS: [&str; 18] = [
-    "values-console-huge", "values-console-wraps", "values-console-max-address",
+pub const KINDS: [&str; 20] = [
+    "values-console-huge", "values-console-one-too-many", "values-console-wraps",
+    "values-queued-console-wraps", "values-console-max-address",
     "values-console-past-end", "values-console-noncanonical", "values-stack-noncanonical",
     "values-stack-switcher", "values-pagetable-unaligned", "values-pagetable-huge",
     "values-set-entry-level", "values-set-entry-noncanonical", "values-gdt-slot",
@@ -39,7 +40,15 @@ pub fn run(kind: &str, memory: u64, console: &mut HostConsole) {
     let root = PAGE_SIZE; // any page of ours: these calls are refused before it matters
     match kind {
         "values-console-huge" => send(console, Hypercall::ConsoleWrite, [text_at, u64::MAX, 0, 0]),
+        "values-console-one-too-many" => {
+            send(console, Hypercall::ConsoleWrite, [text_at, CONSOLE_WRITE_MAX + 1, 0, 0]);
+        }
         "values-console-wraps" => send(console, Hypercall::ConsoleWrite, [u64::MAX - 7, 16, 0, 0]),
+        "values-queued-console-wraps" => {
+            let _ = writeln!(console, "rguest: guest-test: values: queued ConsoleWrite 0xfffffffffffffff8 0x10");
+            crate::pv_guest::queue(Hypercall::ConsoleWrite, [u64::MAX - 7, 16, 0, 0]);
+            crate::pv_guest::flush_queue();
+        }
         "values-console-max-address" => send(console, Hypercall::ConsoleWrite, [u64::MAX, 0, 0, 0]),
         "values-console-past-end" => send(console, Hypercall::ConsoleWrite, [memory - 8, 16, 0, 0]),
         "values-console-noncanonical" => send(console, Hypercall::ConsoleWrite, [NON_CANONICAL, 1, 0, 0]),

@@ -76,7 +76,7 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     for word in words.into_iter().chain(error_code) {
         let pushed = rsp.and_then(|at| at.below(size_of::<u64>() as u64));
         let Some(gpa) = pushed.and_then(|at| guest.tables.guest_phys(&guest.memory, at.as_u64(), true)) else {
-            let at = rsp.map_or(frame.rsp, GuestVirt::as_u64);
+            let at = pushed.or(rsp).map_or(frame.rsp, GuestVirt::as_u64);
             return guest.kill(format!("vector {vector}: the Guest's stack at {at:#x} is not writable"));
         };
         guest.memory.write(gpa, &word).expect("guest_phys gives addresses in guest memory");

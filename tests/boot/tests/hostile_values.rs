@@ -98,6 +98,16 @@ fn console_write_whose_end_wraps_is_refused() {
 }
 
 #[test]
+fn console_write_one_byte_past_the_limit_is_refused() {
+    hostile("console-one-too-many", "ConsoleWrite of 1025 bytes, more than 1024 in one call");
+}
+
+#[test]
+fn a_queued_console_write_whose_end_wraps_is_refused() {
+    hostile("queued-console-wraps", "ConsoleWrite of 16 bytes at 0xfffffffffffffff8, outside guest memory");
+}
+
+#[test]
 fn console_write_at_the_last_address_is_refused_without_a_host_panic() {
     hostile("console-max-address", "ConsoleWrite of 0 bytes at 0xffffffffffffffff, outside guest memory");
 }
