@@ -24,6 +24,11 @@ impl GuestVirt {
         self.0
     }
 
+    /// The same address, as the page tables' type.
+    pub fn addr(self) -> VirtAddr {
+        VirtAddr::new(self.0).expect("checked canonical when made")
+    }
+
     /// The address `bytes` below this one, if that is one too.
     pub fn below(self, bytes: u64) -> Option<GuestVirt> {
         GuestVirt::new(self.0.checked_sub(bytes)?)

@@ -9,7 +9,7 @@ use crate::guest_memory::GuestMemory;
 use crate::guest_tables::GUEST_PAGE_FLAGS;
 use crate::guest_values::GuestVirt;
 use crate::hypercalls;
-use crate::layout::{LARGE_PAGE_SIZE, PAGE_SIZE, SWITCHER_BASE};
+use crate::layout::{LARGE_PAGE_SIZE, PAGE_SIZE};
 use crate::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
 use alloc::format;
 use x86::irq::PageFaultError;
@@ -111,7 +111,7 @@ fn combine(above: PageFlags, entry: PageFlags) -> PageFlags {
 /// The guest-physical address `virt` reaches through the Guest's tree at
 /// `root`, if mapped there (and writable, if `write`) and allowed.
 pub fn translate(memory: &GuestMemory, root: u64, virt: u64, write: bool) -> Option<u64> {
-    let virt = VirtAddr::new(virt).filter(|v| v.as_u64() < SWITCHER_BASE)?;
+    let virt = GuestVirt::new(virt)?.addr();
     let leaf = walk_guest(memory, root, virt).ok()??;
     let usable = !write || leaf.flags.contains(PageFlags::WRITABLE);
     (usable && memory.frame(leaf.page).is_some()).then(|| leaf.page | virt.page_offset())
@@ -127,7 +127,7 @@ pub fn page_fault(guest: &mut Guest, cr2: u64, error_code: u64) -> Option<u64> {
         return Some(error_code);
     };
     hypercalls::drain_ring(guest);
-    let Some(virt) = GuestVirt::new(cr2).and_then(|v| VirtAddr::new(v.as_u64())) else {
+    let Some(virt) = GuestVirt::new(cr2).map(GuestVirt::addr) else {
         guest.kill(format!("a page fault at {cr2:#x}, not a canonical address below the Switcher"));
         return None;
     };
