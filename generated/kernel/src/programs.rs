@@ -20,10 +20,8 @@ macro_rules! embed {
 }
 
 /// Every program the kernel carries.
-pub static PROGRAMS: [Program; 20] = embed!(
-    "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder",
-    "rude-irqoff", "rude-halt", "rude-out", "rude-msr", "rude-cr3", "rude-syscall", "rude-int",
-    "rude-peek", "rude-poke", "rude-regs", "rude-jump",
+pub static PROGRAMS: [Program; 10] = embed!(
+    "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder", "rude",
 );
 
 /// What runs when the command line names no programs: the demonstration.

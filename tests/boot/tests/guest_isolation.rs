@@ -8,11 +8,8 @@ use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// The rude programs, and one polite one that must carry on beside them.
-const RUDE: &[&str] = &[
-    "rude-irqoff", "rude-halt", "rude-out", "rude-msr", "rude-cr3", "rude-syscall", "rude-int",
-    "rude-peek", "rude-poke", "rude-regs", "rude-jump",
-];
+/// How many misdeeds `rude` knows, one per process id modulo this.
+const MISDEEDS: usize = 11;
 
 fn boot(cmdline: &str, icount: bool) -> Outcome {
     let mut boot = Boot::new(kernel_elf()).with_guest_image().append(cmdline);
@@ -42,16 +39,22 @@ fn assert_nothing_lost(out: &Outcome) {
     assert!(n.len() == 4 && n[0] == n[1] && n[2] == n[3], "the Guests lost memory: {line}");
 }
 
-/// What each program said, and what its kernel said about it, program by
-/// program (the order between programs follows the ticks).
-fn per_program<'a>(lines: impl Iterator<Item = &'a str>, programs: &[&str]) -> BTreeMap<String, Vec<String>> {
-    let mut said: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// What each process of `hello` and `rude` said, and what its kernel said
+/// about it, process by process (the order between processes follows the
+/// ticks, which fall differently in a Guest).
+fn per_process<'a>(lines: impl Iterator<Item = &'a str>) -> BTreeMap<u64, Vec<String>> {
+    let mut said: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for line in lines {
-        let owner = programs.iter().find(|p| {
-            line.starts_with(&format!("{p}: ")) || (line.starts_with("rguest: process ") && line.contains(&format!(" ({p}) ")))
-        });
-        if let Some(program) = owner {
-            said.entry(program.to_string()).or_default().push(line.to_string());
+        let pid = ["rude: process ", "rguest: process "]
+            .iter()
+            .find_map(|prefix| line.strip_prefix(prefix))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok());
+        let hello = line.starts_with("hello: ");
+        match (pid, hello) {
+            (Some(pid), _) => said.entry(pid).or_default().push(line.to_string()),
+            (None, true) => said.entry(1).or_default().push(line.to_string()),
+            _ => {}
         }
     }
     said
@@ -59,24 +62,26 @@ fn per_program<'a>(lines: impl Iterator<Item = &'a str>, programs: &[&str]) -> B
 
 #[test]
 fn rude_programs_die_in_a_guest_exactly_as_natively_and_only_they_die() {
-    let mut programs = vec!["hello"];
-    programs.extend(RUDE);
-    let list = programs.join(",");
+    let list = format!("hello{}", ",rude".repeat(MISDEEDS));
     // guest0 takes its programs' system calls directly, guest1 through the Host.
     let out = boot(&format!("programs={list} guests=2 guest-programs={list} guest-test=reflected-syscalls"), true);
-    let native = per_program(out.lines().filter(|l| !l.starts_with("guest")), &programs);
-    for rude in RUDE {
-        let said = native.get(*rude).unwrap_or_else(|| panic!("{rude} said nothing\n{}", out.report()));
-        assert!(said.iter().any(|l| l.contains(&format!("({rude}) killed: "))), "{rude} natively: {said:?}");
-        assert!(!said.iter().any(|l| l.contains("still alive")), "{rude} natively: {said:?}");
+    let native = per_process(out.lines().filter(|l| !l.starts_with("guest")));
+    assert_eq!(native.len(), 1 + MISDEEDS, "{native:?}\n{}", out.report());
+    assert!(native[&1].iter().any(|l| l == "rguest: process 1 (hello) exited with status 0"), "{native:?}");
+    let mut tried: Vec<String> = Vec::new();
+    for pid in 2..=1 + MISDEEDS as u64 {
+        let said = &native[&pid];
+        assert!(said.iter().any(|l| l.starts_with(&format!("rguest: process {pid} (rude) killed: "))), "{said:?}");
+        assert!(!said.iter().any(|l| l.contains("still alive")), "{said:?}");
+        tried.extend(said.iter().filter_map(|l| l.split(" tries ").nth(1)).map(str::to_string));
     }
+    tried.sort();
+    tried.dedup();
+    assert_eq!(tried.len(), MISDEEDS, "not every misdeed was tried once: {tried:?}");
     for id in 0..2 {
         let lines = console(&out, id);
-        let guest = per_program(lines.iter().map(String::as_str), &programs);
-        for program in &programs {
-            assert_eq!(guest.get(*program), native.get(*program),
-                       "{program} in guest{id} differs from native\n{}", out.report());
-        }
+        let guest = per_process(lines.iter().map(String::as_str));
+        assert_eq!(guest, native, "guest{id}'s programs differ from native\n{}", out.report());
         assert!(lines.iter().any(|l| l.starts_with("rguest: all programs done; free frames: ")),
                 "guest{id} did not finish its programs\n{}", out.report());
         assert!(out.lines().any(|l| l == format!("rguest: host: guest{id} shut down (PowerOff)")),
@@ -211,7 +216,7 @@ fn a_single_step_trap_is_delivered_once_with_the_trap_flag_in_its_frame() {
 
 #[test]
 fn int_n_for_every_vector_from_ring_3_does_what_the_processor_would_and_the_guest_carries_on() {
-    let out = boot("programs= guests=2 guest-programs=hello,rude-int guest-test=int-census-ring3", false);
+    let out = boot("programs= guests=2 guest-programs=hello,rude,rude,rude,rude,rude,rude guest-test=int-census-ring3", false);
     let prefix = "rguest: guest-test: int-census-ring3: 0x";
     let rows: Vec<String> = console(&out, 1).iter().filter_map(|l| l.strip_prefix(prefix)).map(str::to_string).collect();
     assert_eq!(rows.len(), 4, "{}", out.report());
@@ -232,7 +237,8 @@ fn int_n_for_every_vector_from_ring_3_does_what_the_processor_would_and_the_gues
     // Its kernel's own gates, stack and tables are back: its programs run.
     let lines = console(&out, 1);
     assert!(lines.iter().any(|l| l == "rguest: process 1 (hello) exited with status 0"), "{}", out.report());
-    assert!(lines.iter().any(|l| l.starts_with("rguest: process 2 (rude-int) killed: general protection fault at rip ")),
+    assert!(lines.iter().any(|l| l == "rude: process 6 tries int 0x1f"), "{}", out.report());
+    assert!(lines.iter().any(|l| l.starts_with("rguest: process 6 (rude) killed: general protection fault at rip ")),
             "{}", out.report());
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     assert_nothing_lost(&out);
