@@ -16,7 +16,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench hypercall-costs test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets
@@ -51,6 +51,19 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_APPEND)" \
 		QEMU_EXTRA="-icount shift=0" > target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
 	@awk -f kernel/bench.awk target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+
+# One boot under -icount shift=0: a Guest times every hypercall with the
+# arguments that cost the Host most (Testing the Host, "Hostile values").
+COSTS_APPEND := guests=1 guest-test=hypercall-costs
+COSTS_ROWS   := 11
+
+hypercall-costs: setup build ## one boot under -icount shift=0: the worst case of every hypercall, in instructions
+	@mkdir -p target
+	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(COSTS_APPEND)" \
+		QEMU_EXTRA="-icount shift=0" > target/hypercall-costs.log 2>&1 || { $(TANGLE) rewrite < target/hypercall-costs.log; exit 1; }
+	@sed -n -e 's/\r$$//' -e 's/^guest0: rguest: cost: //p' target/hypercall-costs.log | tee target/hypercall-costs.txt
+	@rows=$$(grep -c '[0-9]$$' target/hypercall-costs.txt); if [ "$$rows" -ne $(COSTS_ROWS) ]; then \
+		echo "hypercall-costs: $$rows rows, not $(COSTS_ROWS)"; exit 1; fi
 
 test: setup-book test-tangle test-units test-boot ## run every test
 	@$(MAKE) --no-print-directory book

@@ -8,7 +8,7 @@ use crate::guest_kernel::KERNEL_TESTS;
 use crate::hypercall::{hcall, HostConsole};
 use crate::idt::Gate;
 use crate::layout::{MAX_PHYS_MEMORY, SWITCHER_STATE};
-use crate::{guest_checks, own_tables};
+use crate::{guest_checks, guest_tests_values, own_tables};
 use core::arch::asm;
 use core::fmt::Write;
 use x86::Ring;
@@ -81,12 +81,18 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
         "pgtable-reserved" => own_tables::run(console, memory, own_tables::Flaw::ReservedBit),
         "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
+        kind if crate::guest_tests_rings::KINDS.contains(&kind) => {
+            if crate::guest_tests_rings::run(kind, console) {
+                return;
+            }
+        }
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
         k if crate::guest_tests_switcher::KINDS.contains(&k) => {
             if crate::guest_tests_switcher::run(k, console) {
                 return;
             }
         }
+        k if guest_tests_values::KINDS.contains(&k) => return guest_tests_values::run(k, memory, console),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;

@@ -203,7 +203,7 @@ mod guest_kernel; // a Guest's roll call
 // D:030 kernel/src/main.rs, continued
 mod guest_console; // a Guest's console: lines to the Host
 
-// L:030 kernel/src/main.rs, continued
+// L:035 kernel/src/main.rs, continued
 mod guest_memory; // a Guest's memory, and the Host's checked way into it
 
 // L:050 kernel/src/main.rs, continued
@@ -221,6 +221,9 @@ mod run_guest; // the Host's run loop
 // H:060 kernel/src/main.rs, continued
 mod guest_decode; // naming the instruction a Guest was killed for
 
+// H:070 kernel/src/main.rs, continued
+mod guest_values; // the one door for Guest numbers
+
 // H:130 kernel/src/main.rs, continued
 mod hypercalls; // the Host's one big switch
 
@@ -229,6 +232,9 @@ mod segments; // a Guest's GDT and IDT entries, checked
 
 // H:230 kernel/src/main.rs, continued
 mod interrupts; // a Guest's virtual interrupts, clock and Halt
+
+// H:270 kernel/src/main.rs, continued
+mod guest_rings; // int N through a Guest's own gates
 
 // H:360 kernel/src/main.rs, continued
 mod guest_tables; // the page tables a Guest runs on
@@ -242,6 +248,9 @@ mod shadow_cache; // NewPageTable and SetEntry: the shadows a Guest keeps
 // H:420 kernel/src/main.rs, continued
 mod shadow_checks; // a Guest's check of its Host's shadow page tables
 
+// H:440 kernel/src/main.rs, continued
+mod guest_budget; // what a Guest's page tables cost the Host, and its budget
+
 // H:900 kernel/src/main.rs, continued
 mod guest_tests; // Guests that misbehave on request
 
@@ -250,6 +259,12 @@ mod own_tables; // a Guest's own page tables, for the Host's tests
 
 // H:940 kernel/src/main.rs, continued
 mod guest_checks; // checks a well-behaved Guest makes of its Host
+
+// H:975 kernel/src/main.rs, continued
+mod guest_tests_rings; // Guests that test the Host's rules about rings
+
+// H:990 kernel/src/main.rs, continued
+mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
 
 // S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
