@@ -26,6 +26,14 @@ pub enum Ending {
     Killed(String),
 }
 
+/// Why a Guest came back: the frame its trap left, and for a page
+/// fault the address in `cr2`.
+#[derive(Clone, Copy, Debug)]
+pub struct Exit {
+    pub frame: TrapFrame,
+    pub cr2: u64,
+}
+
 /// What happened while a Guest ran; the report prints them.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Counters {
@@ -86,6 +94,9 @@ pub struct Guest {
     /// the one used longest ago first (see Page tables).
     pub shadows: Vec<GuestTables>,
     pub ending: Option<Ending>,
+    /// The exit it came back with last, not dealt with yet because calls
+    /// it queued before it are still waiting in the ring (see the run loop).
+    pub waiting: Option<Exit>,
     pub counters: Counters,
     /// Console output not yet printed: the line so far.
     console: Vec<u8>,
@@ -108,7 +119,7 @@ impl Guest {
             id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
             shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
             clock: None, halted: false, kernel_stack: None, shadows: Vec::new(),
-            ending: None,
+            ending: None, waiting: None,
             counters: Counters::default(), console: Vec::new(),
             budget: u64::MAX, host_frames: used, host_frames_peak: used,
         };

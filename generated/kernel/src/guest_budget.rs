@@ -37,9 +37,9 @@ pub fn worst_case(memory: u64) -> u64 {
 
 /// Run `op` (an exit of `guest`), charge the Guest the frames it took or
 /// credit it those it gave back, and hold it to its budget.
-pub fn charge(guest: &mut Guest, op: impl FnOnce(&mut Guest)) {
+pub fn charge<R>(guest: &mut Guest, op: impl FnOnce(&mut Guest) -> R) -> R {
     let before = frames::free_frames() as u64;
-    op(guest);
+    let result = op(guest);
     settle(guest, before);
     guest.host_frames_peak = guest.host_frames_peak.max(guest.host_frames);
     if guest.host_frames > guest.budget {
@@ -55,6 +55,7 @@ pub fn charge(guest: &mut Guest, op: impl FnOnce(&mut Guest)) {
                                guest.host_frames, guest.budget));
         }
     }
+    result
 }
 
 /// Bring `guest`'s count up to date with what the allocator says, given

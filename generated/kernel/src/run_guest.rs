@@ -3,7 +3,7 @@
 //! The Host's run loop: enter a Guest, see why it came back, deal with
 //! it, and go again, until it ends or its turn is over.
 
-use crate::guest::Guest;
+use crate::guest::{Exit, Guest};
 use crate::guest_abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::trapframe::TrapFrame;
@@ -18,6 +18,15 @@ use alloc::{format, string::String};
 pub fn run(guest: &mut Guest) {
     let tick = pit::ticks();
     while guest.is_running() && pit::ticks() == tick {
+        // The calls it queued come first, one at a time, the clock looked
+        // at between them; then the exit that followed them.
+        if guest_budget::charge(guest, hypercalls::make_next_queued) {
+            continue;
+        }
+        if let Some(Exit { frame, cr2 }) = guest.waiting.take() {
+            guest_budget::charge(guest, |guest| exit(guest, &frame, cr2));
+            continue;
+        }
         interrupts::check_clock(guest);
         if guest.halted {
             break;
@@ -38,10 +47,10 @@ pub fn run(guest: &mut Guest) {
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
-        guest_budget::charge(guest, |guest| {
-            exit(guest, &frame, cr2);
-            hypercalls::drain_ring(guest);
-        });
+        if !hosts_own(guest, &frame) {
+            count(guest, &frame);
+            guest.waiting = Some(Exit { frame, cr2 });
+        }
     }
     if !guest.is_running() {
         guest.flush_console();
@@ -71,25 +80,38 @@ fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     }
     match frame.vector {
         HYPERCALL_VECTOR => {
-            guest.counters.hypercalls += 1;
             let args = [frame.rdi, frame.rsi, frame.rdx, frame.r10];
             let result = hypercalls::direct(guest, frame.rax, args);
             guest.regs().frame.rax = result;
         }
-        v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => {
-            guest.counters.host_interrupts += 1;
-            host_interrupt(v);
-        }
-        NMI | MACHINE_CHECK => host_interrupt(frame.vector),
-        SYSCALL => {
-            guest.counters.traps += 1;
-            interrupts::syscall(guest);
-        }
-        v if v < EXCEPTIONS => {
-            guest.counters.traps += 1;
-            exception(guest, frame, cr2);
-        }
+        SYSCALL => interrupts::syscall(guest),
+        v if v < EXCEPTIONS => exception(guest, frame, cr2),
         v => guest.kill(format!("unexpected vector {v} at rip {:#x}", frame.rip)),
+    }
+}
+
+/// If `frame` is a real interrupt that arrived while `guest` ran, the
+/// Host's own business, handle it at once and say so.
+fn hosts_own(guest: &mut Guest, frame: &TrapFrame) -> bool {
+    match frame.vector {
+        _ if frame.ring() == 0 => return false, // a fault in the Switcher: `exit` names it
+        v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => guest.counters.host_interrupts += 1,
+        NMI | MACHINE_CHECK => {}
+        _ => return false,
+    }
+    host_interrupt(frame.vector);
+    true
+}
+
+/// Count an exit that is the Guest's business by its kind, when it
+/// happens: a call it queued may end the Guest before the exit is dealt
+/// with, and the report's sums should still add up.
+fn count(guest: &mut Guest, frame: &TrapFrame) {
+    match frame.vector {
+        _ if frame.ring() == 0 => {}
+        HYPERCALL_VECTOR => guest.counters.hypercalls += 1,
+        v if v == SYSCALL || v < EXCEPTIONS => guest.counters.traps += 1,
+        _ => {}
     }
 }
 

@@ -8,7 +8,6 @@ use crate::guest::Guest;
 use crate::guest_memory::GuestMemory;
 use crate::guest_tables::GUEST_PAGE_FLAGS;
 use crate::guest_values::GuestVirt;
-use crate::hypercalls;
 use crate::layout::{LARGE_PAGE_SIZE, PAGE_SIZE};
 use crate::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
 use alloc::format;
@@ -126,7 +125,6 @@ pub fn page_fault(guest: &mut Guest, cr2: u64, error_code: u64) -> Option<u64> {
         guest.counters.reflected_faults += 1;
         return Some(error_code);
     };
-    hypercalls::drain_ring(guest);
     let Some(virt) = GuestVirt::new(cr2).map(GuestVirt::addr) else {
         guest.kill(format!("a page fault at {cr2:#x}, not a canonical address below the Switcher"));
         return None;
