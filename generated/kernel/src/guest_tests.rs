@@ -82,6 +82,7 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-reserved" => own_tables::run(console, memory, own_tables::Flaw::ReservedBit),
         "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
+        "fuzz" => crate::fuzz_guest::run(memory),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;

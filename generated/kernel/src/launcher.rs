@@ -62,7 +62,7 @@ fn parse_size(text: &str) -> Option<u64> {
 }
 
 /// Guest `id`: memory, the image loaded, boot information and registers.
-fn launch(id: u64, image: &[u8], memory_size: u64, cmdline: &str) -> Guest {
+pub fn launch(id: u64, image: &[u8], memory_size: u64, cmdline: &str) -> Guest {
     let mut memory = GuestMemory::new(memory_size)
         .unwrap_or_else(|| panic!("no room for guest{id}'s {} MiB", memory_size >> 20));
     let entry = guest_image::load(image, &mut memory)
