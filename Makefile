@@ -58,13 +58,15 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 # the frames and heap bytes, and any panic.
 FUZZ_SEED  ?= 1
 FUZZ_CALLS ?= 1000000
+# More words for the Host's command line, e.g. FUZZ_EXTRA=fuzz-trace.
+FUZZ_EXTRA ?=
 FUZZ_SHOWN := ^rguest: (fuzz: [^g]|host: free)|PANIC|panicked|kernel-run
 
 fuzz: setup build ## fuzz the Host: FUZZ_CALLS random hypercalls (1000000) from seed FUZZ_SEED (1)
 	@mkdir -p target
 	@start=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory kernel-run \
-		KERNEL_APPEND="programs= fuzz-seed=$(FUZZ_SEED) fuzz-calls=$(FUZZ_CALLS)" 2>&1 \
+		KERNEL_APPEND="programs= fuzz-seed=$(FUZZ_SEED) fuzz-calls=$(FUZZ_CALLS) $(FUZZ_EXTRA)" 2>&1 \
 		| $(TANGLE) rewrite | tee target/fuzz.log | grep -E --line-buffered '$(FUZZ_SHOWN)' || status=$$?; \
 	echo "fuzz: $$(( $$(date +%s) - start )) s; the whole transcript is in target/fuzz.log"; \
 	grep -q '^kernel-run: success' target/fuzz.log

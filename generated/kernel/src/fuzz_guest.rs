@@ -11,8 +11,9 @@ use crate::gdt::{SegmentDescriptor, GUEST_GDT_SLOTS};
 use crate::guest_abi::{
     BootInfo, Hypercall, QueuedCall, ShutdownReason, HYPERCALL_VECTOR, RING_SLOTS, SLOT_PENDING,
 };
-use crate::hypercall::{guest_phys, hcall};
+use crate::hypercall::{guest_phys, hcall, HostConsole};
 use crate::idt::Gate;
+use core::fmt::Write;
 use crate::layout::{
     phys_to_virt, GUEST_BOOT_INFO, KERNEL_BASE, LARGE_PAGE_SIZE, MAX_PHYS_MEMORY, PAGE_SIZE,
     PHYS_MAP_BASE, SWITCHER_BASE, SWITCHER_STATE, USER_END,
@@ -103,10 +104,11 @@ struct Fuzzer {
     made: u64,
     slot: usize,
     root: u64,
+    trace: bool,
 }
 
 /// The hostile call's share, one in this many: a Guest's temper.
-const TEMPERS: [u64; 3] = [16, 64, 256];
+const TEMPERS: [u64; 3] = [64, 256, 1024];
 
 impl Fuzzer {
     /// Any number: mostly an edge, sometimes near one, sometimes anything.
@@ -153,9 +155,9 @@ const PLAUSIBLE: [Hypercall; 16] = [
 ];
 /// How far ahead the clock is armed before a Halt.
 const SOON_NS: u64 = 1;
-/// The console write a plausible call asks for, at most: enough to cross
-/// a page, not so much that the fuzzer tests the serial port.
-const CONSOLE_LENGTHS: [u64; 5] = [0, 1, 2, 16, PAGE_SIZE + 1];
+/// The console write a plausible call asks for: enough to cross a page
+/// from its last byte, not so much that the fuzzer tests the serial port.
+const CONSOLE_LENGTHS: [u64; 4] = [0, 1, 2, 8];
 /// A number no hypercall has, as the hostile calls sometimes make.
 const UNKNOWN: [u64; 4] = [Hypercall::ALL.len() as u64, 0x1f, 1 << 63, u64::MAX];
 /// A descriptor's accessed bit, which the processor may set on its own.
@@ -182,7 +184,11 @@ impl Fuzzer {
                 c.args[..2].copy_from_slice(&[GUEST_GDT_SLOTS[i] as u64, slot_descriptor(i) | accessed]);
             }
             Hypercall::LoadIdtEntry => {
-                let [low, high] = Gate::for_guest(self.canonical()).to_words();
+                let handler = match self.rng.below(4) {
+                    0 => self.canonical(),
+                    _ => fuzz_trap as *const () as u64,
+                };
+                let [low, high] = Gate::for_guest(handler).to_words();
                 c.args[..3].copy_from_slice(&[self.rng.below(VECTORS as u64), low, high]);
             }
             Hypercall::SetStack => c.args[0] = self.canonical(),
@@ -213,6 +219,13 @@ impl Fuzzer {
             hcall(Hypercall::SetClockEvent, [0; 4]);
             self.made += 1;
         }
+        let mut args = args;
+        let end = args[0].checked_add(args[1]);
+        if number == Hypercall::ConsoleWrite as u64 && end.is_some_and(|end| end <= self.memory)
+            && args[1] > PAGE_SIZE + 1
+        {
+            args[1] = self.memory - args[0] + 1; // one byte too many, not megabytes of output
+        }
         Call { number, args, touch: None }
     }
 }
@@ -229,6 +242,27 @@ fn slot_descriptor(i: usize) -> u64 {
     descriptor.bits()
 }
 
+// H:845 kernel/src/fuzz_guest.rs, continued
+
+core::arch::global_asm!(
+    ".globl fuzz_trap",
+    "fuzz_trap:",
+    "movq ${shutdown}, %rax",
+    "movq ${failure}, %rdi",
+    "int ${vector}",
+    "ud2",
+    shutdown = const Hypercall::Shutdown as u64,
+    failure = const ShutdownReason::Failure as u64,
+    vector = const HYPERCALL_VECTOR,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The fuzzer's handler for every trap and interrupt: Shutdown, for
+    /// failure.
+    fn fuzz_trap();
+}
+
 // H:850 kernel/src/fuzz_guest.rs, continued
 
 /// How many calls a batch queues, before its FlushAsync.
@@ -239,6 +273,7 @@ impl Fuzzer {
     fn fill_ring(&mut self) {
         for _ in 0..self.rng.pick(&BATCHES) {
             let call = self.draw();
+            self.say("queued", &call);
             let queued = QueuedCall { number: call.number, args: call.args };
             let slot = self.slot;
             // SAFETY: our shared page, which the Host reads only while we
@@ -402,13 +437,16 @@ pub fn run(memory: u64) -> ! {
     let (seed, calls) = (number("fuzz-seed"), number("fuzz-calls"));
     let mut rng = Rng::new(seed);
     let temper = rng.pick(&TEMPERS);
-    let mut fuzzer = Fuzzer { rng, memory, edges: edges(memory), temper, made: 0, slot: 0, root: build(memory) };
+    let trace = cmdline.has("fuzz-trace");
+    let root = build(memory);
+    let mut fuzzer = Fuzzer { rng, memory, edges: edges(memory), temper, made: 0, slot: 0, root, trace };
     hcall(Hypercall::NewPageTable, [fuzzer.root, 0, 0, 0]);
     while fuzzer.made < calls {
         let call = fuzzer.draw();
         if call.number == Hypercall::FlushAsync as u64 {
             fuzzer.fill_ring();
         }
+        fuzzer.say("direct", &call);
         raw_call(call.number, call.args);
         fuzzer.made += 1;
         if let Some(virt) = call.touch {
@@ -418,6 +456,16 @@ pub fn run(memory: u64) -> ! {
         }
     }
     crate::guest_boot::shutdown(ShutdownReason::PowerOff)
+}
+
+impl Fuzzer {
+    /// With `fuzz-trace`, say which call is made next, and how.
+    fn say(&self, how: &str, call: &Call) {
+        if self.trace {
+            let _ = writeln!(HostConsole, "rguest: fuzz: {} {how} {:#x} {:x?} touch {:x?}",
+                             self.made, call.number, call.args, call.touch);
+        }
+    }
 }
 
 /// Make hypercall `number` with `args`, whatever the number is.

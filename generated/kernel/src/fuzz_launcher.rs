@@ -5,9 +5,9 @@
 //! kills grouped by reason, and the frames and heap bytes.
 
 use crate::cmdline::Cmdline;
-use crate::guest::Ending;
+use crate::guest::{Ending, Guest};
 use crate::launcher::launch;
-use crate::{frames, heap, println, run_guest};
+use crate::{frames, heap, idle, pit, println, run_guest};
 use alloc::{format, string::String, vec::Vec};
 
 /// Each fuzzing Guest's memory: small, so that a launch is cheap.
@@ -63,13 +63,16 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
         let guest_seed = seed.wrapping_add(guests);
         let want = (calls - made).min(PER_GUEST);
         println!("rguest: fuzz: guest{guests} seed {guest_seed}");
-        let own = format!("guest-test=fuzz fuzz-seed={guest_seed} fuzz-calls={want}");
+        let trace = if cmdline.has("fuzz-trace") { " fuzz-trace" } else { "" };
+        let own = format!("guest-test=fuzz fuzz-seed={guest_seed} fuzz-calls={want}{trace}");
         let mut guest = launch(guests, image, FUZZ_MEMORY, &own);
-        run_guest::run_all(core::slice::from_mut(&mut guest));
-        made += guest.counters.hypercalls + guest.counters.ring_hypercalls;
+        run_watched(&mut guest);
+        let its = guest.counters.hypercalls + guest.counters.ring_hypercalls;
+        made += its;
         guests += 1;
         match &guest.ending {
             Some(Ending::Killed(reason)) => {
+                println!("rguest: fuzz: guest{} seed {guest_seed}: {its} calls, killed: {reason}", guest.id);
                 let reason = pattern(reason);
                 match kills.iter_mut().find(|k| k.reason == reason) {
                     Some(k) => k.count += 1,
@@ -91,4 +94,29 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     drop(kills);
     println!("rguest: host: free frames {} (before the Guests {}), free heap bytes {} (before {})",
              frames::free_frames(), frames_before, heap::free_bytes(), heap_before);
+}
+
+// H:890 kernel/src/fuzz_launcher.rs, continued
+
+/// Ticks without a hypercall after which the watchdog stops a Guest.
+const STALL_TICKS: u64 = pit::TIMER_HZ / 10;
+
+/// Run `guest` to its end, as `run_guest::run_all` would, unless it
+/// stalls.
+fn run_watched(guest: &mut Guest) {
+    let calls = |g: &Guest| g.counters.hypercalls + g.counters.ring_hypercalls;
+    let (mut seen, mut since) = (calls(guest), pit::ticks());
+    while guest.is_running() {
+        run_guest::run(guest);
+        if calls(guest) != seen {
+            (seen, since) = (calls(guest), pit::ticks());
+        } else if pit::ticks() - since > STALL_TICKS {
+            guest.kill(format!("by the fuzzer's watchdog: no hypercall for {STALL_TICKS} ticks"));
+            guest.flush_console();
+        }
+        if guest.is_running() && guest.halted {
+            let tick = pit::ticks();
+            idle::idle_until(|| pit::ticks() != tick);
+        }
+    }
 }
