@@ -130,6 +130,15 @@ impl Fuzzer {
         }
     }
 
+    /// `value`, or once in four times `value` with one bit flipped: a
+    /// descriptor or gate that is nearly right.
+    fn mutated(&mut self, value: u64) -> u64 {
+        match self.rng.below(4) {
+            0 => value ^ 1 << self.rng.below(64),
+            _ => value,
+        }
+    }
+
     /// A canonical address: an edge or random value, its high bits made
     /// canonical if they are not.
     fn canonical(&mut self) -> u64 {
@@ -181,14 +190,19 @@ impl Fuzzer {
             Hypercall::LoadGdtEntry => {
                 let i = self.rng.below(GUEST_GDT_SLOTS.len() as u64) as usize;
                 let accessed = if self.rng.one_in(2) { 0 } else { ACCESSED };
-                c.args[..2].copy_from_slice(&[GUEST_GDT_SLOTS[i] as u64, slot_descriptor(i) | accessed]);
+                let descriptor = self.mutated(slot_descriptor(i) | accessed);
+                c.args[..2].copy_from_slice(&[GUEST_GDT_SLOTS[i] as u64, descriptor]);
             }
             Hypercall::LoadIdtEntry => {
-                let handler = match self.rng.below(4) {
+                let handler = match self.rng.below(16) {
                     0 => self.canonical(),
                     _ => fuzz_trap as *const () as u64,
                 };
                 let [low, high] = Gate::for_guest(handler).to_words();
+                let (low, high) = match self.rng.below(2) {
+                    0 => (self.mutated(low), high),
+                    _ => (low, self.mutated(high)),
+                };
                 c.args[..3].copy_from_slice(&[self.rng.below(VECTORS as u64), low, high]);
             }
             Hypercall::SetStack => c.args[0] = self.canonical(),
