@@ -108,7 +108,7 @@ struct Fuzzer {
 }
 
 /// The hostile call's share, one in this many: a Guest's temper.
-const TEMPERS: [u64; 3] = [64, 256, 1024];
+const TEMPERS: [u64; 3] = [128, 512, 2048];
 
 impl Fuzzer {
     /// Any number: mostly an edge, sometimes near one, sometimes anything.
