@@ -16,7 +16,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench fuzz test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench fuzz hypercall-costs test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets
@@ -70,6 +70,19 @@ fuzz: setup build ## fuzz the Host: FUZZ_CALLS random hypercalls (1000000) from 
 		| $(TANGLE) rewrite | tee target/fuzz.log | grep -E --line-buffered '$(FUZZ_SHOWN)' || status=$$?; \
 	echo "fuzz: $$(( $$(date +%s) - start )) s; the whole transcript is in target/fuzz.log"; \
 	grep -q '^kernel-run: success' target/fuzz.log
+
+# One boot under -icount shift=0: a Guest times every hypercall with the
+# arguments that cost the Host most (Testing the Host, "Hostile values").
+COSTS_APPEND := guests=1 guest-test=hypercall-costs
+COSTS_ROWS   := 11
+
+hypercall-costs: setup build ## one boot under -icount shift=0: the worst case of every hypercall, in instructions
+	@mkdir -p target
+	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(COSTS_APPEND)" \
+		QEMU_EXTRA="-icount shift=0" > target/hypercall-costs.log 2>&1 || { $(TANGLE) rewrite < target/hypercall-costs.log; exit 1; }
+	@sed -n -e 's/\r$$//' -e 's/^guest0: rguest: cost: //p' target/hypercall-costs.log | tee target/hypercall-costs.txt
+	@rows=$$(grep -c '[0-9]$$' target/hypercall-costs.txt); if [ "$$rows" -ne $(COSTS_ROWS) ]; then \
+		echo "hypercall-costs: $$rows rows, not $(COSTS_ROWS)"; exit 1; fi
 
 test: setup-book test-tangle test-units test-boot ## run every test
 	@$(MAKE) --no-print-directory book

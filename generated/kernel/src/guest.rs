@@ -6,7 +6,7 @@
 
 use crate::frame_bitmap::Frame;
 use crate::gdt::Gdt;
-use crate::guest_memory::GuestMemory;
+use crate::guest_memory::{GuestMemory, GuestPage};
 use crate::guest_tables::GuestTables;
 use crate::interrupts::BITMAP_WORDS;
 use crate::segments::GuestGate;
@@ -66,8 +66,8 @@ pub struct Guest {
     /// state pages last got a copy.
     pub gdt: Gdt,
     pub gdt_changed: bool,
-    /// The shared page's guest-physical address, once registered.
-    pub shared: Option<u64>,
+    /// The shared page, once registered.
+    pub shared: Option<GuestPage>,
     /// The next slot of the hypercall ring to look at.
     pub next_slot: usize,
     /// Where it wants each vector delivered (see Segments).

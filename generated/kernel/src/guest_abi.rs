@@ -92,6 +92,10 @@ impl Hypercall {
 /// The selectors a Guest runs with, and the GDT slots it may set.
 pub use crate::gdt::{GUEST_CS, GUEST_DS, GUEST_GDT_SLOTS};
 
+/// The most bytes one `ConsoleWrite` may carry; a Guest splits longer
+/// text (the Host's reasons are in its Hypercalls chapter).
+pub const CONSOLE_WRITE_MAX: u64 = 1024;
+
 /// Why a Guest shuts down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]

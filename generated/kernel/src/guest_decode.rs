@@ -4,10 +4,12 @@
 //! reason it is killed with.
 
 use crate::guest::Guest;
+use crate::guest_values::GuestVirt;
 
 /// The privileged instruction at the Guest's `rip`, if it is one.
 pub fn privileged_instruction(guest: &Guest, rip: u64) -> Option<&'static str> {
-    let gpa = guest.tables.guest_phys(&guest.memory, rip, false)?;
+    let rip = GuestVirt::new(rip)?;
+    let gpa = guest.tables.guest_phys(&guest.memory, rip.as_u64(), false)?;
     let bytes = guest.memory.bytes(gpa, 3)?;
     // A REX prefix (0x40 to 0x4f) only widens registers: look past it.
     let bytes = if bytes[0] & 0xf0 == 0x40 { &bytes[1..] } else { bytes };

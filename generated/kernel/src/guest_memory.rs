@@ -72,19 +72,12 @@ unsafe impl Plain for u64 {}
 impl GuestMemory {
     /// Guest-physical `gpa..gpa + len`, if it lies wholly in our memory.
     pub fn bytes(&self, gpa: u64, len: u64) -> Option<&[u8]> {
-        let end = gpa.checked_add(len)?;
-        let virt = phys_to_virt(self.first.start()) + gpa;
-        // SAFETY: the range is inside the Guest's frames, which we own; no
-        // Guest runs while the Host looks.
-        (end <= self.size()).then(|| unsafe { core::slice::from_raw_parts(virt as *const u8, len as usize) })
+        self.range(gpa, len).map(|range| self.slice(range))
     }
 
     /// The same range, to write to.
     pub fn bytes_mut(&mut self, gpa: u64, len: u64) -> Option<&mut [u8]> {
-        let end = gpa.checked_add(len)?;
-        let virt = phys_to_virt(self.first.start()) + gpa;
-        // SAFETY: as in `bytes`, and `&mut self` keeps it exclusive.
-        (end <= self.size()).then(|| unsafe { core::slice::from_raw_parts_mut(virt as *mut u8, len as usize) })
+        self.range(gpa, len).map(|range| self.slice_mut(range))
     }
 
     /// The `T` at guest-physical `gpa`, if it lies in our memory.
@@ -100,6 +93,83 @@ impl GuestMemory {
         // SAFETY: the bytes are in bounds and ours to write.
         unsafe { (bytes.as_mut_ptr() as *mut T).write_unaligned(*value) };
         Some(())
+    }
+}
+
+// L:035 kernel/src/guest_memory.rs, continued
+
+/// Guest-physical memory `start..start + len`, measured against one
+/// Guest's memory: only `GuestMemory::range` makes one, after the check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuestRange {
+    start: u64,
+    len: u64,
+}
+
+impl GuestRange {
+    pub fn start(self) -> u64 {
+        self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    /// Its first `max` bytes at most, and the rest.
+    pub fn split_at_most(self, max: u64) -> (GuestRange, GuestRange) {
+        let head = self.len.min(max);
+        // Neither sum can overflow: both stay within start + len, checked.
+        (GuestRange { start: self.start, len: head },
+         GuestRange { start: self.start + head, len: self.len - head })
+    }
+}
+
+/// A page of a Guest's memory, aligned: only `GuestMemory::page` makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuestPage(u64);
+
+impl GuestPage {
+    /// `len` bytes at `offset` into it: both the Host's own numbers (a
+    /// field's offset and size), so a part past the page is a Host bug.
+    pub fn part(self, offset: u64, len: u64) -> GuestRange {
+        assert!(offset <= PAGE_SIZE && len <= PAGE_SIZE - offset, "{len} bytes at {offset} pass a page");
+        GuestRange { start: self.0 + offset, len }
+    }
+}
+
+impl GuestMemory {
+    /// Guest-physical `gpa..gpa + len` as a range, if it lies wholly in
+    /// our memory, `gpa + len` computed without overflow.
+    pub fn range(&self, gpa: u64, len: u64) -> Option<GuestRange> {
+        let end = gpa.checked_add(len)?;
+        (end <= self.size()).then_some(GuestRange { start: gpa, len })
+    }
+
+    /// The page at guest-physical `gpa`, if it is aligned and ours.
+    pub fn page(&self, gpa: u64) -> Option<GuestPage> {
+        (gpa.is_multiple_of(PAGE_SIZE) && gpa < self.size()).then_some(GuestPage(gpa))
+    }
+
+    /// The bytes of `range` (of this Guest's memory: one of another's
+    /// that does not fit ours is a Host bug).
+    pub fn slice(&self, range: GuestRange) -> &[u8] {
+        let virt = self.virt(range);
+        // SAFETY: the range is inside the Guest's frames, which we own; no
+        // Guest runs while the Host looks.
+        unsafe { core::slice::from_raw_parts(virt as *const u8, range.len as usize) }
+    }
+
+    /// The same bytes, to write to.
+    pub fn slice_mut(&mut self, range: GuestRange) -> &mut [u8] {
+        let virt = self.virt(range);
+        // SAFETY: as in `slice`, and `&mut self` keeps it exclusive.
+        unsafe { core::slice::from_raw_parts_mut(virt as *mut u8, range.len as usize) }
+    }
+
+    /// Where `range` is in the direct map, once it is known to fit.
+    fn virt(&self, range: GuestRange) -> u64 {
+        assert!(range.start + range.len <= self.size(), "{range:?} is another Guest's");
+        phys_to_virt(self.first.start()) + range.start
     }
 }
 

@@ -8,7 +8,7 @@ use crate::guest_kernel::KERNEL_TESTS;
 use crate::hypercall::{hcall, HostConsole};
 use crate::idt::Gate;
 use crate::layout::{MAX_PHYS_MEMORY, SWITCHER_STATE};
-use crate::{guest_checks, own_tables};
+use crate::{guest_checks, guest_tests_values, own_tables};
 use core::arch::asm;
 use core::fmt::Write;
 use x86::Ring;
@@ -83,6 +83,7 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
         "fuzz" => crate::fuzz_guest::run(memory),
+        k if guest_tests_values::KINDS.contains(&k) => return guest_tests_values::run(k, memory, console),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;

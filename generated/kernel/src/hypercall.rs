@@ -34,7 +34,9 @@ pub struct HostConsole;
 
 impl core::fmt::Write for HostConsole {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        hcall(Hypercall::ConsoleWrite, [guest_phys(s.as_ptr()), s.len() as u64, 0, 0]);
+        for piece in s.as_bytes().chunks(crate::guest_abi::CONSOLE_WRITE_MAX as usize) {
+            hcall(Hypercall::ConsoleWrite, [guest_phys(piece.as_ptr()), piece.len() as u64, 0, 0]);
+        }
         Ok(())
     }
 }

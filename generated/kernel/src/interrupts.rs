@@ -7,6 +7,7 @@
 use crate::entry::HAS_ERROR_CODE;
 use crate::guest::Guest;
 use crate::guest_abi::{SharedPage, GUEST_CS, GUEST_DS, IRQ_ENABLED};
+use crate::guest_values::{clock_deadline, GuestVirt};
 use crate::idt::GateKind;
 use crate::vectors::{EXCEPTIONS, GENERAL_PROTECTION, IRQ_BASE, SYSCALL, VECTORS};
 use crate::{hypercalls, pit, tsc};
@@ -64,21 +65,24 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     };
     let frame = guest.regs().frame;
     let stack = match (frame.ring(), guest.kernel_stack) {
-        (3, Some(top)) => top,
+        (3, Some(top)) => GuestVirt::new(top),
         (3, None) => return guest.kill("a trap from ring 3 before SetStack".into()),
-        _ => frame.rsp.wrapping_sub(RED_ZONE),
-    } & !(FRAME_ALIGN - 1);
+        _ => GuestVirt::new(frame.rsp).and_then(|rsp| rsp.below(RED_ZONE)),
+    };
     let enabled: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, irq_enabled));
     let rflags = frame.rflags & !RFLAGS_IF | enabled & IRQ_ENABLED;
     let words = [frame.ss, frame.rsp, rflags, frame.cs, frame.rip];
-    let mut rsp = stack;
+    let mut rsp = stack.map(|top| top.align_down(FRAME_ALIGN));
     for word in words.into_iter().chain(error_code) {
-        rsp = rsp.wrapping_sub(size_of::<u64>() as u64);
-        let Some(gpa) = guest.tables.guest_phys(&guest.memory, rsp, true) else {
-            return guest.kill(format!("vector {vector}: the Guest's stack at {rsp:#x} is not writable"));
+        let pushed = rsp.and_then(|at| at.below(size_of::<u64>() as u64));
+        let Some(gpa) = pushed.and_then(|at| guest.tables.guest_phys(&guest.memory, at.as_u64(), true)) else {
+            let at = pushed.or(rsp).map_or(frame.rsp, GuestVirt::as_u64);
+            return guest.kill(format!("vector {vector}: the Guest's stack at {at:#x} is not writable"));
         };
         guest.memory.write(gpa, &word).expect("guest_phys gives addresses in guest memory");
+        rsp = pushed;
     }
+    let rsp = rsp.expect("a word was pushed").as_u64();
     if gate.kind == GateKind::Interrupt {
         hypercalls::write_shared(guest, offset_of!(SharedPage, irq_enabled), &0u64);
     }
@@ -96,15 +100,10 @@ pub fn has_error_code(vector: u64) -> bool {
 
 // H:220 kernel/src/interrupts.rs, continued
 
-/// Nanoseconds in a second.
-const NS_PER_S: u128 = 1_000_000_000;
-
-/// `SetClockEvent`: raise the timer's interrupt `ns` nanoseconds from now.
+/// `SetClockEvent`: raise the timer's interrupt `ns` nanoseconds from now
+/// (0, or a time past the counter's reach: never).
 pub fn set_clock_event(guest: &mut Guest, ns: u64) {
-    guest.clock = match ns {
-        0 => None,
-        ns => Some(tsc::now() + (ns as u128 * tsc::hz() as u128 / NS_PER_S) as u64),
-    };
+    guest.clock = clock_deadline(ns, tsc::now(), tsc::hz());
 }
 
 /// If the Guest's clock has run out, raise its timer interrupt.
@@ -128,9 +127,9 @@ pub fn halt(guest: &mut Guest) {
 
 /// `SetStack`: traps from ring 3 land below `top`.
 pub fn set_stack(guest: &mut Guest, top: u64) {
-    match crate::page_table::VirtAddr::new(top) {
-        Some(_) => guest.kernel_stack = Some(top),
-        None => guest.kill(format!("SetStack to {top:#x}, not a canonical address")),
+    match GuestVirt::new(top) {
+        Some(top) => guest.kernel_stack = Some(top.as_u64()),
+        None => guest.kill(format!("SetStack to {top:#x}, not a canonical address below the Switcher")),
     }
 }
 
@@ -152,7 +151,11 @@ pub fn syscall(guest: &mut Guest) {
     match guest.idt[SYSCALL as usize] {
         Some(gate) if gate.dpl >= ring => deliver_trap(guest, SYSCALL, None),
         _ => {
-            guest.regs().frame.rip -= INT_LENGTH;
+            let rip = guest.regs().frame.rip;
+            let Some(int) = GuestVirt::new(rip).and_then(|rip| rip.below(INT_LENGTH)) else {
+                return guest.kill(format!("a system call from rip {rip:#x}"));
+            };
+            guest.regs().frame.rip = int.as_u64();
             let error_code = SYSCALL << ERROR_CODE_INDEX_SHIFT | ERROR_CODE_IDT;
             deliver_trap(guest, GENERAL_PROTECTION, Some(error_code));
         }

@@ -206,7 +206,7 @@ mod guest_kernel; // a Guest's roll call
 // D:030 kernel/src/main.rs, continued
 mod guest_console; // a Guest's console: lines to the Host
 
-// L:030 kernel/src/main.rs, continued
+// L:035 kernel/src/main.rs, continued
 mod guest_memory; // a Guest's memory, and the Host's checked way into it
 
 // L:050 kernel/src/main.rs, continued
@@ -223,6 +223,9 @@ mod run_guest; // the Host's run loop
 
 // H:060 kernel/src/main.rs, continued
 mod guest_decode; // naming the instruction a Guest was killed for
+
+// H:070 kernel/src/main.rs, continued
+mod guest_values; // the one door for Guest numbers
 
 // H:130 kernel/src/main.rs, continued
 mod hypercalls; // the Host's one big switch
@@ -253,6 +256,9 @@ mod own_tables; // a Guest's own page tables, for the Host's tests
 
 // H:940 kernel/src/main.rs, continued
 mod guest_checks; // checks a well-behaved Guest makes of its Host
+
+// H:990 kernel/src/main.rs, continued
+mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
 
 // H:810 kernel/src/main.rs, continued
 mod fuzz_guest; // the fuzzer's Guest: random hypercalls from a seed

@@ -125,6 +125,13 @@ pub fn run(console: &mut HostConsole, memory: u64, flaw: Flaw) {
     }
 }
 
+/// The guest-physical address of the tables' root (for the table of
+/// costs, which makes a second tree like it).
+pub fn root() -> u64 {
+    // SAFETY: only the address is taken, nothing read or written.
+    guest_phys(unsafe { &raw const TABLES.pml4 })
+}
+
 /// Map `page` at LOW_PAGE, a level at a time, telling the Host each time.
 fn map_low_page(t: &mut Tables, root: u64) {
     let phys = |table: &PageTable| guest_phys(table as *const PageTable);

@@ -72,7 +72,7 @@ fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
         HYPERCALL_VECTOR => {
             guest.counters.hypercalls += 1;
             let args = [frame.rdi, frame.rsi, frame.rdx, frame.r10];
-            let result = hypercalls::call(guest, frame.rax, args);
+            let result = hypercalls::direct(guest, frame.rax, args);
             guest.regs().frame.rax = result;
         }
         v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => {

@@ -3,24 +3,23 @@
 //! A Guest's GDT and IDT entries: each one checked, then recorded, by the
 //! hypercalls LoadGdtEntry and LoadIdtEntry.
 
-use crate::gdt::{SegmentDescriptor, GUEST_CS, GUEST_GDT_SLOTS};
+use crate::gdt::{SegmentDescriptor, GUEST_CS};
 use crate::guest::Guest;
-use crate::guest_abi::HYPERCALL_VECTOR;
+use crate::guest_values::{GdtSlot, GuestVector};
 use crate::idt::{Gate, GateKind};
 use crate::layout::SWITCHER_BASE;
 use crate::page_table::VirtAddr;
-use crate::vectors::VECTORS;
 use alloc::format;
 
 /// `LoadGdtEntry`: slot `slot` becomes descriptor `bits`.
 pub fn load_gdt_entry(guest: &mut Guest, slot: u64, bits: u64) {
-    if !GUEST_GDT_SLOTS.contains(&(slot as usize)) {
+    let Some(slot) = GdtSlot::new(slot) else {
         return guest.kill(format!("LoadGdtEntry to slot {slot}, which is not the Guest's"));
-    }
+    };
     let Some(descriptor) = SegmentDescriptor::for_guest(bits) else {
         return guest.kill(format!("LoadGdtEntry of a system descriptor (a call gate?) {bits:#x}"));
     };
-    guest.gdt.set_guest_slot(slot as usize, descriptor);
+    guest.gdt.set_guest_slot(slot.index(), descriptor);
     guest.gdt_changed = true;
 }
 
@@ -37,12 +36,12 @@ pub struct GuestGate {
 
 /// `LoadIdtEntry`: vector `vector` gets the gate whose words are `words`.
 pub fn load_idt_entry(guest: &mut Guest, vector: u64, words: [u64; 2]) {
-    if vector >= VECTORS as u64 || vector == HYPERCALL_VECTOR {
+    let Some(vector) = GuestVector::new(vector).map(GuestVector::index) else {
         return guest.kill(format!("LoadIdtEntry for vector {vector}, which is not the Guest's"));
-    }
+    };
     let gate = Gate::from_words(words);
     if !gate.is_present() {
-        guest.idt[vector as usize] = None;
+        guest.idt[vector] = None;
         return;
     }
     let Some(kind) = gate.kind() else {
@@ -59,5 +58,5 @@ pub fn load_idt_entry(guest: &mut Guest, vector: u64, words: [u64; 2]) {
     if VirtAddr::new(handler).is_none() || handler >= SWITCHER_BASE {
         return guest.kill(format!("LoadIdtEntry {vector}: handler {handler:#x} out of bounds"));
     }
-    guest.idt[vector as usize] = Some(GuestGate { handler, kind, dpl: gate.dpl() });
+    guest.idt[vector] = Some(GuestGate { handler, kind, dpl: gate.dpl() });
 }

@@ -7,8 +7,9 @@
 use crate::guest::Guest;
 use crate::guest_memory::GuestMemory;
 use crate::guest_tables::GUEST_PAGE_FLAGS;
+use crate::guest_values::GuestVirt;
 use crate::hypercalls;
-use crate::layout::{LARGE_PAGE_SIZE, PAGE_SIZE, SWITCHER_BASE};
+use crate::layout::{LARGE_PAGE_SIZE, PAGE_SIZE};
 use crate::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
 use alloc::format;
 use x86::irq::PageFaultError;
@@ -63,10 +64,10 @@ pub fn walk_guest(memory: &GuestMemory, root: u64, virt: VirtAddr) -> Result<Opt
     let page_of = virt.as_u64() & !(PAGE_SIZE - 1);
     let (mut table, mut flags) = (root, PageFlags::PRESENT | PageFlags::WRITABLE | PageFlags::USER);
     for level in Level::ALL {
-        if !table.is_multiple_of(PAGE_SIZE) || memory.bytes(table, PAGE_SIZE).is_none() {
+        let Some(page) = memory.page(table) else {
             return Err(ShadowError::TableOutsideMemory(table));
-        }
-        let entry_at = table + (virt.index(level) * size_of::<u64>()) as u64;
+        };
+        let entry_at = page.part((virt.index(level) * size_of::<u64>()) as u64, size_of::<u64>() as u64).start();
         let entry = PageTableEntry::from_bits(memory.read(entry_at).expect("checked above"));
         if !entry.is_present() {
             return Ok(None);
@@ -85,7 +86,7 @@ pub fn walk_guest(memory: &GuestMemory, root: u64, virt: VirtAddr) -> Result<Opt
             Level::Pd if large && !entry.addr().is_multiple_of(LARGE_PAGE_SIZE) => {
                 return Err(ShadowError::MisalignedLargePage(page_of));
             }
-            Level::Pd if large => entry.addr() + page_of % LARGE_PAGE_SIZE,
+            Level::Pd if large => entry.addr() | page_of % LARGE_PAGE_SIZE,
             _ if large => return Err(ShadowError::HugePage(page_of)),
             _ => {
                 table = entry.addr();
@@ -110,10 +111,10 @@ fn combine(above: PageFlags, entry: PageFlags) -> PageFlags {
 /// The guest-physical address `virt` reaches through the Guest's tree at
 /// `root`, if mapped there (and writable, if `write`) and allowed.
 pub fn translate(memory: &GuestMemory, root: u64, virt: u64, write: bool) -> Option<u64> {
-    let virt = VirtAddr::new(virt).filter(|v| v.as_u64() < SWITCHER_BASE)?;
+    let virt = GuestVirt::new(virt)?.addr();
     let leaf = walk_guest(memory, root, virt).ok()??;
     let usable = !write || leaf.flags.contains(PageFlags::WRITABLE);
-    (usable && memory.frame(leaf.page).is_some()).then(|| leaf.page + virt.page_offset())
+    (usable && memory.frame(leaf.page).is_some()).then(|| leaf.page | virt.page_offset())
 }
 
 // H:370 kernel/src/shadow.rs, continued
@@ -126,7 +127,10 @@ pub fn page_fault(guest: &mut Guest, cr2: u64, error_code: u64) -> Option<u64> {
         return Some(error_code);
     };
     hypercalls::drain_ring(guest);
-    let virt = VirtAddr::new(cr2).expect("the processor reports canonical addresses");
+    let Some(virt) = GuestVirt::new(cr2).map(GuestVirt::addr) else {
+        guest.kill(format!("a page fault at {cr2:#x}, not a canonical address below the Switcher"));
+        return None;
+    };
     let error = PageFaultError::from_bits_truncate(error_code as u32);
     let found = match walk_guest(&guest.memory, root, virt) {
         Ok(found) => found,

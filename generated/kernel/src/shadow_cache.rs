@@ -7,8 +7,8 @@
 use crate::guest::Guest;
 use crate::guest_memory::GuestMemory;
 use crate::guest_tables::GuestTables;
-use crate::layout::PAGE_SIZE;
-use crate::page_table::{Level, VirtAddr, KERNEL_SLOTS};
+use crate::guest_values::{entry_level, entry_span};
+use crate::page_table::{VirtAddr, KERNEL_SLOTS};
 use alloc::format;
 
 /// Shadows a Guest keeps, the one in use included.
@@ -16,7 +16,7 @@ pub const SHADOWS: usize = 4;
 
 /// `NewPageTable`: translate through the tree whose PML4 is at `root`.
 pub fn new_page_table(guest: &mut Guest, root: u64) {
-    if !root.is_multiple_of(PAGE_SIZE) || guest.memory.frame(root).is_none() {
+    if guest.memory.page(root).is_none() {
         return guest.kill(format!("NewPageTable for a PML4 at {root:#x}, outside guest memory"));
     }
     guest.counters.page_table_switches += 1;
@@ -55,7 +55,7 @@ pub fn new_page_table(guest: &mut Guest, root: u64) {
 fn same_kernel_half(memory: &GuestMemory, a: u64, b: u64) -> bool {
     let entry = size_of::<u64>() as u64;
     let (start, len) = (KERNEL_SLOTS.start as u64 * entry, KERNEL_SLOTS.len() as u64 * entry);
-    let half = |root: u64| memory.bytes(root + start, len);
+    let half = |root: u64| memory.page(root).map(|page| memory.slice(page.part(start, len)));
     matches!((half(a), half(b)), (Some(x), Some(y)) if x == y)
 }
 
@@ -63,11 +63,10 @@ fn same_kernel_half(memory: &GuestMemory, a: u64, b: u64) -> bool {
 
 /// `SetEntry`: the entry for `virt` at `level` in the tree at `root` changed.
 pub fn set_entry(guest: &mut Guest, root: u64, virt: u64, level: u64) {
-    let (Some(addr), Some(&level)) = (VirtAddr::new(virt), Level::ALL.get(level as usize)) else {
+    let (Some(addr), Some(level)) = (VirtAddr::new(virt), entry_level(level)) else {
         return guest.kill(format!("SetEntry for {virt:#x} at level {level}: no such entry"));
     };
-    let first = virt & !(level.coverage() - 1);
-    let last = first + (level.coverage() - 1);
+    let (first, last) = entry_span(addr, level);
     let everywhere = !addr.is_user();
     for tables in core::iter::once(&mut guest.tables).chain(guest.shadows.iter_mut()) {
         let shadowed = tables.root();

@@ -1,0 +1,238 @@
+//! Boot tests for the Host's one door for Guest numbers (Host, "One door
+//! for Guest numbers"; Testing the Host, "Hostile values"): for every
+//! hypercall that takes an address, a length or a number, a Guest sends a
+//! huge, a wrapping, an unaligned or a non-canonical one and is killed
+//! with the exact reason, while its neighbour finishes and every frame and
+//! heap byte comes back; a clock set for the far future; a queued clock
+//! followed by a direct Halt; and the table of worst-case costs.
+
+use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
+
+/// The last line of the first Guest's roll call: it booted completely.
+const BOOTED: &str = "rguest: privileged operations: guest";
+
+/// Boot with `cmdline` and the kernel image as the Guests' module, with
+/// QEMU's `extra` arguments.
+fn boot(cmdline: &str, extra: &[&str]) -> Outcome {
+    let mut boot = Boot::new(kernel_elf()).with_guest_image().append(cmdline);
+    for arg in extra {
+        boot = boot.arg(arg);
+    }
+    let out = boot.run().expect("could not start QEMU");
+    assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
+    assert!(!out.transcript.contains(PANIC_PREFIX), "the Host panicked\n{}", out.report());
+    out
+}
+
+/// Guest `id`'s console lines, in order, without the prefix.
+fn console(out: &Outcome, id: u64) -> Vec<String> {
+    let prefix = format!("guest{id}: ");
+    out.lines().filter_map(|l| l.strip_prefix(&prefix)).map(str::to_string).collect()
+}
+
+/// The numbers in guest `id`'s counter line: exits, hypercalls, traps,
+/// interrupts, ring hypercalls, injected, GDT copies.
+fn counters(out: &Outcome, id: u64) -> [u64; 7] {
+    let prefix = format!("rguest: host: guest{id} exits ");
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no counters for guest{id}\n{}", out.report()));
+    let numbers: Vec<u64> =
+        line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect();
+    numbers.try_into().unwrap_or_else(|n| panic!("odd counter line {n:?}: {line}"))
+}
+
+/// The Host's last line: every frame and heap byte back.
+fn assert_nothing_lost(out: &Outcome) {
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("rguest: host: free frames "))
+        .unwrap_or_else(|| panic!("no free-frames line\n{}", out.report()));
+    let n: Vec<&str> = line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).collect();
+    assert_eq!(n.len(), 4, "{line}");
+    assert_eq!(n[0], n[1], "the Guests lost frames: {line}");
+    assert_eq!(n[2], n[3], "the Guests lost heap memory: {line}");
+}
+
+/// The neighbour (guest0) booted completely and shut down, the counters
+/// of both add up, nothing is lost, and QEMU left with success.
+fn assert_neighbour_fine(out: &Outcome) {
+    assert!(out.lines().any(|l| l == "rguest: host: guest0 shut down (PowerOff)"), "{}", out.report());
+    assert!(console(out, 0).iter().any(|l| l == BOOTED), "guest0 did not finish\n{}", out.report());
+    for id in 0..2 {
+        let [exits, hypercalls, traps, interrupts, _ring, _injected, _copies] = counters(out, id);
+        assert_eq!(exits, hypercalls + traps + interrupts, "guest{id}\n{}", out.report());
+    }
+    assert_nothing_lost(out);
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
+
+/// Boot two Guests, the second told to send the hostile value `kind`;
+/// check that it said what it was sending and was killed for exactly
+/// `reason`, and that its neighbour was not touched.
+fn hostile(kind: &str, reason: &str) {
+    let out = boot(&format!("guests=2 guest-test=values-{kind}"), &[]);
+    let killed = format!("rguest: host: guest1 killed: {reason}");
+    assert!(out.lines().any(|l| l == killed), "expected {killed:?}\n{}", out.report());
+    let said = console(&out, 1);
+    let last = said.last().map(String::as_str).unwrap_or("");
+    assert!(
+        last.starts_with("rguest: guest-test: values: "),
+        "guest1 was not killed at the value it sent (its last line: {last:?})\n{}",
+        out.report()
+    );
+    assert!(!said.iter().any(|l| l.contains("still alive")), "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 1 shut down, 1 killed"), "{}", out.report());
+    assert_neighbour_fine(&out);
+}
+
+#[test]
+fn console_write_of_a_huge_length_is_refused() {
+    hostile("console-huge", "ConsoleWrite of 18446744073709551615 bytes, more than 1024 in one call");
+}
+
+#[test]
+fn console_write_whose_end_wraps_is_refused() {
+    hostile("console-wraps", "ConsoleWrite of 16 bytes at 0xfffffffffffffff8, outside guest memory");
+}
+
+#[test]
+fn console_write_one_byte_past_the_limit_is_refused() {
+    hostile("console-one-too-many", "ConsoleWrite of 1025 bytes, more than 1024 in one call");
+}
+
+#[test]
+fn a_queued_console_write_whose_end_wraps_is_refused() {
+    hostile("queued-console-wraps", "ConsoleWrite of 16 bytes at 0xfffffffffffffff8, outside guest memory");
+}
+
+#[test]
+fn console_write_at_the_last_address_is_refused_without_a_host_panic() {
+    hostile("console-max-address", "ConsoleWrite of 0 bytes at 0xffffffffffffffff, outside guest memory");
+}
+
+#[test]
+fn console_write_past_the_end_of_guest_memory_is_refused() {
+    hostile("console-past-end", "ConsoleWrite of 16 bytes at 0xfffff8, outside guest memory");
+}
+
+#[test]
+fn console_write_at_a_non_canonical_address_is_refused() {
+    hostile("console-noncanonical", "ConsoleWrite of 1 bytes at 0x8000000000000000, outside guest memory");
+}
+
+#[test]
+fn set_stack_to_a_non_canonical_address_is_refused() {
+    hostile("stack-noncanonical", "SetStack to 0x8000000000000000, not a canonical address below the Switcher");
+}
+
+#[test]
+fn set_stack_into_the_switcher_is_refused() {
+    hostile("stack-switcher", "SetStack to 0xffffffffffe00000, not a canonical address below the Switcher");
+}
+
+#[test]
+fn new_page_table_at_an_unaligned_root_is_refused() {
+    hostile("pagetable-unaligned", "NewPageTable for a PML4 at 0x1001, outside guest memory");
+}
+
+#[test]
+fn new_page_table_at_a_huge_root_is_refused() {
+    hostile("pagetable-huge", "NewPageTable for a PML4 at 0xfffffffffffff000, outside guest memory");
+}
+
+#[test]
+fn set_entry_at_a_huge_level_is_refused() {
+    hostile("set-entry-level", "SetEntry for 0x0 at level 18446744073709551615: no such entry");
+}
+
+#[test]
+fn set_entry_for_a_non_canonical_address_is_refused() {
+    hostile("set-entry-noncanonical", "SetEntry for 0x8000000000000000 at level 0: no such entry");
+}
+
+#[test]
+fn load_gdt_entry_to_a_huge_slot_is_refused() {
+    hostile("gdt-slot", "LoadGdtEntry to slot 18446744073709551615, which is not the Guest's");
+}
+
+#[test]
+fn load_idt_entry_for_a_huge_vector_is_refused() {
+    hostile("idt-vector", "LoadIdtEntry for vector 18446744073709551615, which is not the Guest's");
+}
+
+#[test]
+fn shutdown_for_a_huge_reason_is_refused() {
+    hostile("shutdown-reason", "Shutdown for unknown reason 18446744073709551615");
+}
+
+#[test]
+fn a_trap_with_the_stack_pointer_at_zero_does_not_wrap() {
+    hostile("trap-stack-zero", "vector 6: the Guest's stack at 0x0 is not writable");
+}
+
+/// A clock u64::MAX ns ahead is accepted (no Host panic, the Guest carries
+/// on) and means never: a Halt after it would sleep forever, so the Guest
+/// is killed for that, as the book says.
+#[test]
+fn a_clock_set_for_the_far_future_means_never() {
+    let out = boot("guests=2 guest-test=values-clock-far-future", &[]);
+    assert!(
+        console(&out, 1).iter().any(|l| l == "rguest: guest-test: values: clock set u64::MAX ns ahead; halting"),
+        "the Guest did not survive SetClockEvent(u64::MAX)\n{}",
+        out.report()
+    );
+    let killed = "rguest: host: guest1 killed: Halt with no clock armed and nothing pending: it would sleep forever";
+    assert!(out.lines().any(|l| l == killed), "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 1 shut down, 1 killed"), "{}", out.report());
+    assert_neighbour_fine(&out);
+}
+
+/// Calls kept in order: the queued SetClockEvent is made before the direct
+/// Halt that follows it, so the Guest wakes instead of being killed.
+#[test]
+fn a_queued_clock_followed_by_a_direct_halt_wakes() {
+    let out = boot("guests=2 guest-test=values-queued-clock-halt", &[]);
+    assert!(
+        console(&out, 1).iter().any(|l| l == "rguest: guest-test: values: woke from Halt after a queued clock"),
+        "{}",
+        out.report()
+    );
+    assert!(out.lines().any(|l| l == "rguest: host: guest1 shut down (PowerOff)"), "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    assert_neighbour_fine(&out);
+}
+
+/// `make hypercall-costs`' boot: every row of the table is there and
+/// positive, and the Guest that measured them ends well.
+#[test]
+fn the_table_of_hypercall_costs_has_every_row() {
+    let out = boot("guests=1 guest-test=hypercall-costs", &["-icount", "shift=0"]);
+    let rows: Vec<(String, u64)> = console(&out, 0)
+        .iter()
+        .filter_map(|l| l.strip_prefix("rguest: cost: "))
+        .filter_map(|l| {
+            let (name, figure) = l.trim_end().rsplit_once(' ')?;
+            Some((name.trim_end().to_string(), figure.parse().ok()?))
+        })
+        .collect();
+    let names = [
+        "FlushAsync, the ring empty",
+        "FlushAsync, the ring full of the ConsoleWrite below",
+        "ConsoleWrite, 1024 bytes, each printed as \\x7f",
+        "LoadGdtEntry, a data descriptor",
+        "LoadIdtEntry, an interrupt gate",
+        "SetStack",
+        "SetClockEvent, u64::MAX ns",
+        "Halt, an interrupt pending",
+        "NewPageTable, a new shadow copying the kernel half",
+        "NewPageTable, a kept shadow",
+        "SetEntry, a PML4 entry of the kernel half",
+    ];
+    assert_eq!(rows.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), names, "{}", out.report());
+    assert!(rows.iter().all(|&(_, figure)| figure > 0), "{rows:?}");
+    assert!(out.lines().any(|l| l == "rguest: host: guest0 shut down (PowerOff)"), "{}", out.report());
+    assert_nothing_lost(&out);
+    assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
