@@ -130,10 +130,10 @@ impl Fuzzer {
         }
     }
 
-    /// `value`, or once in four times `value` with one bit flipped: a
+    /// `value`, or once in `odds` times `value` with one bit flipped: a
     /// descriptor or gate that is nearly right.
-    fn mutated(&mut self, value: u64) -> u64 {
-        match self.rng.below(4) {
+    fn mutated(&mut self, value: u64, odds: u64) -> u64 {
+        match self.rng.below(odds) {
             0 => value ^ 1 << self.rng.below(64),
             _ => value,
         }
@@ -190,22 +190,25 @@ impl Fuzzer {
             Hypercall::LoadGdtEntry => {
                 let i = self.rng.below(GUEST_GDT_SLOTS.len() as u64) as usize;
                 let accessed = if self.rng.one_in(2) { 0 } else { ACCESSED };
-                let descriptor = self.mutated(slot_descriptor(i) | accessed);
+                let descriptor = self.mutated(slot_descriptor(i) | accessed, 8);
                 c.args[..2].copy_from_slice(&[GUEST_GDT_SLOTS[i] as u64, descriptor]);
             }
             Hypercall::LoadIdtEntry => {
-                let handler = match self.rng.below(16) {
+                let handler = match self.rng.below(32) {
                     0 => self.canonical(),
                     _ => fuzz_trap as *const () as u64,
                 };
                 let [low, high] = Gate::for_guest(handler).to_words();
                 let (low, high) = match self.rng.below(2) {
-                    0 => (self.mutated(low), high),
-                    _ => (low, self.mutated(high)),
+                    0 => (self.mutated(low, 32), high),
+                    _ => (low, self.mutated(high, 32)),
                 };
                 c.args[..3].copy_from_slice(&[self.rng.below(VECTORS as u64), low, high]);
             }
-            Hypercall::SetStack => c.args[0] = self.canonical(),
+            Hypercall::SetStack => {
+                let top = self.canonical();
+                c.args[0] = if top < SWITCHER_BASE { top } else { top & (USER_END - 1) };
+            }
             Hypercall::Halt => {
                 hcall(Hypercall::SetClockEvent, [SOON_NS, 0, 0, 0]);
                 self.made += 1;
