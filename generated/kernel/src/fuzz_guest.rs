@@ -95,7 +95,8 @@ struct Call {
 }
 
 /// The fuzzer's state: its generator, the Guest it runs in, the calls it
-/// has made, the ring slot it fills next, and its own page tables' root.
+/// has made, the ring slot it fills next, its own page tables' roots and
+/// which of them it runs on now.
 struct Fuzzer {
     rng: Rng,
     memory: u64,
@@ -103,7 +104,8 @@ struct Fuzzer {
     temper: u64,
     made: u64,
     slot: usize,
-    root: u64,
+    roots: [u64; ROOTS],
+    now: usize,
     trace: bool,
 }
 
@@ -213,7 +215,10 @@ impl Fuzzer {
                 hcall(Hypercall::SetClockEvent, [SOON_NS, 0, 0, 0]);
                 self.made += 1;
             }
-            Hypercall::NewPageTable => c.args[0] = self.root,
+            Hypercall::NewPageTable => {
+                self.now = self.rng.below(ROOTS as u64) as usize;
+                c.args[0] = self.roots[self.now];
+            }
             Hypercall::SetEntry => return self.set_entry(),
             _ => {}
         }
@@ -337,7 +342,7 @@ impl Fuzzer {
 /// changes at random.
 #[repr(C, align(4096))]
 struct Tables {
-    pml4: PageTable,
+    pml4s: [PageTable; ROOTS],
     direct_pdpt: PageTable,
     direct_pd: PageTable,
     kernel_pdpt: PageTable,
@@ -349,7 +354,7 @@ struct Tables {
 
 const EMPTY: PageTable = PageTable { entries: [PageTableEntry::EMPTY; ENTRIES] };
 static mut TABLES: Tables = Tables {
-    pml4: EMPTY, direct_pdpt: EMPTY, direct_pd: EMPTY, kernel_pdpt: EMPTY, kernel_pd: EMPTY,
+    pml4s: [EMPTY; ROOTS], direct_pdpt: EMPTY, direct_pd: EMPTY, kernel_pdpt: EMPTY, kernel_pd: EMPTY,
     low_pdpt: EMPTY, low_pd: EMPTY, low_pt: EMPTY,
 };
 
@@ -361,6 +366,9 @@ const FLAG_BITS: u64 = 0x1ff | 1 << 63;
 const ADDRESS_BITS: u64 = 0x000f_ffff_ffff_f000;
 /// The lower half's share of the top-level table.
 const LOWER_HALF: u64 = ENTRIES as u64 / 2;
+/// Top-level tables the fuzzer switches between: more than the Host keeps
+/// shadows of, so that switches find their shadow kept and not.
+const ROOTS: usize = 6;
 /// Bits of an address below each level's index: 39, 30, 21 and 12.
 const LEVEL_SHIFTS: [u64; 4] = [39, 30, 21, 12];
 
@@ -376,13 +384,15 @@ fn phys(table: &PageTable) -> u64 {
     guest_phys(table as *const PageTable)
 }
 
-/// Build the tables for `memory` bytes, and return the root's address.
-fn build(memory: u64) -> u64 {
+/// Build the tables for `memory` bytes, and return the roots' addresses.
+fn build(memory: u64) -> [u64; ROOTS] {
     let t = tables();
     let at = |virt: u64, shift: u64| (virt >> shift) as usize % ENTRIES;
-    t.pml4.entries[at(PHYS_MAP_BASE, 39)] = PageTableEntry::new(phys(&t.direct_pdpt), TABLE);
+    for pml4 in &mut t.pml4s {
+        pml4.entries[at(PHYS_MAP_BASE, 39)] = PageTableEntry::new(phys(&t.direct_pdpt), TABLE);
+        pml4.entries[at(KERNEL_BASE, 39)] = PageTableEntry::new(phys(&t.kernel_pdpt), TABLE);
+    }
     t.direct_pdpt.entries[at(PHYS_MAP_BASE, 30)] = PageTableEntry::new(phys(&t.direct_pd), TABLE);
-    t.pml4.entries[at(KERNEL_BASE, 39)] = PageTableEntry::new(phys(&t.kernel_pdpt), TABLE);
     t.kernel_pdpt.entries[at(KERNEL_BASE, 30)] = PageTableEntry::new(phys(&t.kernel_pd), TABLE);
     for i in 0..(memory / LARGE_PAGE_SIZE) as usize {
         let frame = i as u64 * LARGE_PAGE_SIZE;
@@ -390,13 +400,15 @@ fn build(memory: u64) -> u64 {
         t.kernel_pd.entries[i] = PageTableEntry::new(frame, LARGE);
     }
     relink();
-    phys(&t.pml4)
+    core::array::from_fn(|i| phys(&t.pml4s[i]))
 }
 
 /// Point the first entry of each table in the chain at the next table.
 fn relink() {
     let t = tables();
-    t.pml4.entries[0] = PageTableEntry::new(phys(&t.low_pdpt), TABLE);
+    for pml4 in &mut t.pml4s {
+        pml4.entries[0] = PageTableEntry::new(phys(&t.low_pdpt), TABLE);
+    }
     t.low_pdpt.entries[0] = PageTableEntry::new(phys(&t.low_pd), TABLE);
     t.low_pd.entries[0] = PageTableEntry::new(phys(&t.low_pt), TABLE);
 }
@@ -413,7 +425,7 @@ impl Fuzzer {
         let entry = PageTableEntry::from_bits(self.entry());
         let t = tables();
         let table = match level {
-            0 => &mut t.pml4,
+            0 => &mut t.pml4s[self.now],
             1 => &mut t.low_pdpt,
             2 => &mut t.low_pd,
             _ => &mut t.low_pt,
@@ -421,7 +433,11 @@ impl Fuzzer {
         table.entries[index as usize] = entry;
         let virt = index << LEVEL_SHIFTS[level as usize];
         let touch = self.rng.one_in(self.temper).then_some(virt);
-        Call { number: Hypercall::SetEntry as u64, args: [self.root, virt, level, 0], touch }
+        let root = match self.rng.below(4) {
+            0 => self.roots[self.rng.below(ROOTS as u64) as usize],
+            _ => self.roots[self.now],
+        };
+        Call { number: Hypercall::SetEntry as u64, args: [root, virt, level, 0], touch }
     }
 
     /// A random entry: a frame of ours, inside our memory, or anywhere,
@@ -429,7 +445,7 @@ impl Fuzzer {
     fn entry(&mut self) -> u64 {
         let t = tables();
         let frame = match self.rng.below(4) {
-            0 => phys(self.rng.pick(&[&t.pml4, &t.low_pdpt, &t.low_pd, &t.low_pt])),
+            0 => phys(self.rng.pick(&[&t.pml4s[self.now], &t.low_pdpt, &t.low_pd, &t.low_pt])),
             1 => self.inside() & ADDRESS_BITS,
             2 => self.value() & ADDRESS_BITS,
             _ => self.value(),
@@ -455,9 +471,9 @@ pub fn run(memory: u64) -> ! {
     let mut rng = Rng::new(seed);
     let temper = rng.pick(&TEMPERS);
     let trace = cmdline.has("fuzz-trace");
-    let root = build(memory);
-    let mut fuzzer = Fuzzer { rng, memory, edges: edges(memory), temper, made: 0, slot: 0, root, trace };
-    hcall(Hypercall::NewPageTable, [fuzzer.root, 0, 0, 0]);
+    let roots = build(memory);
+    let mut fuzzer = Fuzzer { rng, memory, edges: edges(memory), temper, made: 0, slot: 0, roots, now: 0, trace };
+    hcall(Hypercall::NewPageTable, [roots[0], 0, 0, 0]);
     while fuzzer.made < calls {
         let call = fuzzer.draw();
         if call.number == Hypercall::FlushAsync as u64 {
