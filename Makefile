@@ -61,11 +61,13 @@ FUZZ_CALLS ?= 1000000
 # More words for the Host's command line, e.g. FUZZ_EXTRA=fuzz-trace.
 FUZZ_EXTRA ?=
 FUZZ_SHOWN := ^rguest: (fuzz: [^g]|host: free)|PANIC|panicked|kernel-run
+# The most the boot may take, in seconds: a Host that hangs fails, too.
+FUZZ_TIMEOUT ?= 1800
 
 fuzz: setup build ## fuzz the Host: FUZZ_CALLS random hypercalls (1000000) from seed FUZZ_SEED (1)
 	@mkdir -p target
 	@start=$$(date +%s); status=0; \
-	$(MAKE) --no-print-directory kernel-run \
+	$(MAKE) --no-print-directory kernel-run QEMU="timeout $(FUZZ_TIMEOUT) $(QEMU)" \
 		KERNEL_APPEND="programs= fuzz-seed=$(FUZZ_SEED) fuzz-calls=$(FUZZ_CALLS) $(FUZZ_EXTRA)" 2>&1 \
 		| $(TANGLE) rewrite | tee target/fuzz.log | grep -E --line-buffered '$(FUZZ_SHOWN)' || status=$$?; \
 	echo "fuzz: $$(( $$(date +%s) - start )) s; the whole transcript is in target/fuzz.log"; \

@@ -59,6 +59,7 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     println!("rguest: fuzz: seed {seed}, {calls} hypercalls, guests of {} MiB", FUZZ_MEMORY >> 20);
     let mut kills: Vec<Kills> = Vec::new();
     let (mut made, mut guests, mut shut_down, mut next_progress) = (0, 0, 0, PROGRESS);
+    let start = pit::ticks();
     while made < calls {
         let guest_seed = seed.wrapping_add(guests);
         let want = (calls - made).min(PER_GUEST);
@@ -82,7 +83,8 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
             _ => shut_down += 1,
         }
         if made >= next_progress {
-            println!("rguest: fuzz: {made} hypercalls so far, {guests} guests");
+            let seconds = (pit::ticks() - start) / pit::TIMER_HZ;
+            println!("rguest: fuzz: {made} hypercalls so far, {guests} guests, {seconds} s");
             next_progress = made - made % PROGRESS + PROGRESS;
         }
     }
