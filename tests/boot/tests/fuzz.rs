@@ -1,7 +1,8 @@
 //! Boot tests of the fuzzer (see the book's "Fuzzing the Host"): a short
 //! seeded fuzz leaves the Host standing, reaches its count, and gets back
-//! every frame and heap byte; and a thousand Guests launched and destroyed
-//! one after another give back every frame and heap byte too.
+//! every frame and heap byte; the same seed kills the same Guests for the
+//! same reasons; and a thousand Guests launched and destroyed one after
+//! another give back every frame and heap byte too.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
 use std::time::Duration;
@@ -72,4 +73,26 @@ fn a_thousand_guests_launched_and_destroyed_give_back_every_frame() {
     assert!(out.lines().any(|l| l == "rguest: host: 1000 guests ran; 1000 shut down, 0 killed"), "{}", out.report());
     assert!(out.lines().any(|l| l == "rguest: host: guest999 shut down (PowerOff)"), "{}", out.report());
     assert_nothing_lost(&out);
+}
+
+/// Each killed Guest's seed and reason, in order ("guestN seed S: C calls,
+/// killed: R" without the count, which a timer tick can move by one).
+fn kills(out: &Outcome) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("rguest: fuzz: "))
+        .filter(|l| l.starts_with("guest") && l.contains(" calls, killed: "))
+        .map(|l| {
+            let (who, rest) = l.split_once(": ").unwrap();
+            format!("{who}: {}", rest.split_once(" calls, ").unwrap().1)
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_seed_kills_the_same_guests_for_the_same_reasons() {
+    let cmdline = "programs= fuzz-seed=100 fuzz-calls=20000";
+    let (first, second) = (kills(&boot(cmdline)), kills(&boot(cmdline)));
+    assert!(first.len() > 10, "only {} kills: {first:?}", first.len());
+    assert!(first[0].starts_with("guest0 seed 100: killed: "), "{first:?}");
+    assert_eq!(first, second);
 }
