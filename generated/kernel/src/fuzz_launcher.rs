@@ -7,7 +7,7 @@
 use crate::cmdline::Cmdline;
 use crate::guest::{Ending, Guest};
 use crate::launcher::launch;
-use crate::{frames, heap, idle, pit, println, run_guest};
+use crate::{frames, guest_budget, heap, idle, pit, println, run_guest};
 use alloc::{format, string::String, vec::Vec};
 
 /// Each fuzzing Guest's memory: small, so that a launch is cheap.
@@ -66,7 +66,9 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
         println!("rguest: fuzz: guest{guests} seed {guest_seed}");
         let trace = if cmdline.has("fuzz-trace") { " fuzz-trace" } else { "" };
         let own = format!("guest-test=fuzz fuzz-seed={guest_seed} fuzz-calls={want}{trace}");
-        let mut guest = launch(guests, image, FUZZ_MEMORY, &own);
+        let budget = guest_budget::worst_case(FUZZ_MEMORY);
+        let mut guest = launch(guests, image, FUZZ_MEMORY, budget, &mut 0, &own)
+            .expect("room for one fuzzing Guest");
         run_watched(&mut guest);
         let its = guest.counters.hypercalls + guest.counters.ring_hypercalls;
         made += its;

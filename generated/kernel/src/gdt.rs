@@ -151,6 +151,19 @@ impl Gdt {
     }
 }
 
+// H:060 kernel/src/gdt.rs, continued
+
+/// Whether `error_code`, a selector error code (SDM Vol. 3A, 6.13), names
+/// one of the Host's own GDT slots: its code, its data, or its TSS.
+pub fn names_host_segment(error_code: u64) -> bool {
+    const FLAGS: u64 = 0b111;
+    const INDEX_SHIFT: u64 = 3;
+    let index = error_code >> INDEX_SHIFT;
+    let tss = TSS.index() as u64;
+    error_code & FLAGS == 0
+        && [KERNEL_CS.index() as u64, KERNEL_DS.index() as u64, tss, tss + 1].contains(&index)
+}
+
 // H:600 kernel/src/gdt.rs, continued
 
 /// The GDT slots a Guest may set: its own segments and its programs'.
@@ -161,17 +174,76 @@ pub const GUEST_GDT_SLOTS: [usize; 4] = [
     offset_of!(Gdt, guest_data) / size_of::<SegmentDescriptor>(),
 ];
 
+/// Why a descriptor a Guest sent for one of its slots was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DescriptorError {
+    /// Not a code or data descriptor: a TSS, an LDT or a gate.
+    System,
+    NotPresent,
+    /// Its DPL is not the ring the slot is for.
+    WrongPrivilege { dpl: u64, slot_ring: u64 },
+    /// Data in a code slot, or code in a data slot.
+    WrongKind,
+    Conforming,
+    /// Long mode and 32-bit default size at once.
+    LongAndDefaultSize,
+    /// The Guest kernel's code, but not 64-bit.
+    KernelCodeNot64Bit,
+}
+
+impl core::fmt::Display for DescriptorError {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self {
+            Self::System => write!(f, "a system descriptor (a call gate?)"),
+            Self::NotPresent => write!(f, "a descriptor that is not present"),
+            Self::WrongPrivilege { dpl, slot_ring } => {
+                write!(f, "a descriptor of DPL {dpl} for a slot of ring {slot_ring}")
+            }
+            Self::WrongKind => write!(f, "a descriptor of the wrong kind (code for data, or data for code)"),
+            Self::Conforming => write!(f, "a conforming code descriptor"),
+            Self::LongAndDefaultSize => write!(f, "a descriptor both long and 32-bit"),
+            Self::KernelCodeNot64Bit => write!(f, "a kernel code descriptor that is not 64-bit"),
+        }
+    }
+}
+
 impl SegmentDescriptor {
     const DPL_MASK: u64 = 0b11 << Self::DPL_SHIFT;
+    /// Code: conforming. (Data: expand-down, which is the Guest's own.)
+    const CONFORMING: u64 = 1 << 42;
+    /// Code: 32-bit default operand size (must be clear when long).
+    const DEFAULT_SIZE: u64 = 1 << 54;
 
-    /// The descriptor whose bits are `bits`, as a Guest sent it, if it is
-    /// a code or data descriptor: then for ring 1 at least, and accessed.
-    pub fn for_guest(bits: u64) -> Option<SegmentDescriptor> {
-        if bits & Self::CODE_OR_DATA == 0 {
-            return None;
+    /// The descriptor whose bits are `bits`, as a Guest sent it for slot
+    /// `slot` (one of GUEST_GDT_SLOTS), if it passes every check: then
+    /// with its accessed bit set.
+    pub fn for_guest(slot: usize, bits: u64) -> Result<SegmentDescriptor, DescriptorError> {
+        let (ring, code) = match slot {
+            s if s == GUEST_GDT_SLOTS[0] => (Ring::Ring3, false),
+            s if s == GUEST_GDT_SLOTS[1] => (Ring::Ring3, true),
+            s if s == GUEST_GDT_SLOTS[2] => (Ring::Ring1, true),
+            s if s == GUEST_GDT_SLOTS[3] => (Ring::Ring1, false),
+            _ => panic!("GDT slot {slot} is not a Guest's"),
+        };
+        let dpl = (bits & Self::DPL_MASK) >> Self::DPL_SHIFT;
+        let is = |bit: u64| bits & bit != 0;
+        if !is(Self::CODE_OR_DATA) {
+            Err(DescriptorError::System)
+        } else if !is(Self::PRESENT) {
+            Err(DescriptorError::NotPresent)
+        } else if dpl != ring as u64 {
+            Err(DescriptorError::WrongPrivilege { dpl, slot_ring: ring as u64 })
+        } else if is(Self::EXECUTABLE) != code {
+            Err(DescriptorError::WrongKind)
+        } else if code && is(Self::CONFORMING) {
+            Err(DescriptorError::Conforming)
+        } else if is(Self::LONG_MODE) && is(Self::DEFAULT_SIZE) {
+            Err(DescriptorError::LongAndDefaultSize)
+        } else if code && ring == Ring::Ring1 && !is(Self::LONG_MODE) {
+            Err(DescriptorError::KernelCodeNot64Bit)
+        } else {
+            Ok(SegmentDescriptor(bits | Self::ACCESSED))
         }
-        let dpl = ((bits & Self::DPL_MASK) >> Self::DPL_SHIFT).max(Ring::Ring1 as u64);
-        Some(SegmentDescriptor((bits & !Self::DPL_MASK) | dpl << Self::DPL_SHIFT | Self::ACCESSED))
     }
 }
 

@@ -54,6 +54,9 @@ pub struct Counters {
     pub shadow_cache_hits: u64,
     /// Shadows emptied for growing too big.
     pub shadows_emptied: u64,
+    /// Times all its shadows were emptied for going over its budget (see
+    /// Page tables: what a Guest pays for).
+    pub budget_emptied: u64,
 }
 
 pub struct Guest {
@@ -86,19 +89,28 @@ pub struct Guest {
     pub counters: Counters,
     /// Console output not yet printed: the line so far.
     console: Vec<u8>,
+    /// The Host's frames it may make the Host use (its registers page and
+    /// page tables), fixed at launch; how many it uses now, and the most
+    /// it has used (see Page tables: what a Guest pays for).
+    pub budget: u64,
+    pub host_frames: u64,
+    pub host_frames_peak: u64,
 }
 
 impl Guest {
     /// Guest `id`, in `memory`, about to run from `frame`.
     pub fn new(id: u64, memory: GuestMemory, frame: TrapFrame) -> Guest {
+        let free = frames::free_frames() as u64;
         let regs = frames::alloc_zeroed().expect("no frame for a Guest's registers");
         let tables = GuestTables::new(&memory, regs).expect("no frames for a Guest's page tables");
+        let used = free - frames::free_frames() as u64;
         let mut guest = Guest {
             id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
             shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
             clock: None, halted: false, kernel_stack: None, shadows: Vec::new(),
             ending: None,
             counters: Counters::default(), console: Vec::new(),
+            budget: u64::MAX, host_frames: used, host_frames_peak: used,
         };
         guest.regs().init(frame);
         guest
@@ -204,5 +216,7 @@ impl Guest {
                   switches {}, cache hits {}; shadows emptied {}",
                  self.id, c.shadow_faults, c.reflected_faults, c.page_table_switches,
                  c.shadow_cache_hits, c.shadows_emptied);
+        println!("rguest: host: guest{} Host frames: {} now, peak {}, budget {}; emptied for it {}",
+                 self.id, self.host_frames, self.host_frames_peak, self.budget, c.budget_emptied);
     }
 }

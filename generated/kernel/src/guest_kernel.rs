@@ -56,6 +56,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
         Some("shadow-regions") => crate::shadow_checks::many_regions(),
         Some("reflected-syscalls") => pv_guest::reflect_syscalls(),
         Some("closed-gate") => crate::guest_checks::close_syscall_gate(),
+        Some("int-census-ring3") => crate::guest_tests_rings::census_ring3(),
         _ => {}
     }
     // G:440 <<guest-programs>>

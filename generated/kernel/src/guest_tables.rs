@@ -159,7 +159,7 @@ impl GuestTables {
 // H:390 kernel/src/guest_tables.rs, continued
 
 /// Tables a shadow may grow by before it is emptied and begun again.
-const SHADOW_TABLES: u64 = 256;
+pub const SHADOW_TABLES: u64 = 256;
 /// Bits 48 to 63 of a canonical address repeat bit 47.
 const SIGN_BIT: u64 = 1 << 47;
 const UPPER_HALF: u64 = !((SIGN_BIT << 1) - 1);

@@ -81,8 +81,18 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
         "pgtable-reserved" => own_tables::run(console, memory, own_tables::Flaw::ReservedBit),
         "pgtable-1g" => own_tables::run(console, memory, own_tables::Flaw::GigabytePage),
+        kind if crate::guest_tests_rings::KINDS.contains(&kind) => {
+            if crate::guest_tests_rings::run(kind, console) {
+                return;
+            }
+        }
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
         "fuzz" => crate::fuzz_guest::run(memory),
+        k if crate::guest_tests_switcher::KINDS.contains(&k) => {
+            if crate::guest_tests_switcher::run(k, console) {
+                return;
+            }
+        }
         k if guest_tests_values::KINDS.contains(&k) => return guest_tests_values::run(k, memory, console),
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");

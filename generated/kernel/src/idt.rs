@@ -154,6 +154,14 @@ impl Gate {
         self.type_dpl_present >> Self::DPL_SHIFT & Self::DPL_MASK
     }
 
+    /// Whether any bit the architecture reserves is set: the high word's
+    /// upper half, the IST byte above its three bits, and the zero bit
+    /// between the type and the DPL (SDM Vol. 3A, 6.14.1).
+    pub fn reserved_bits_set(&self) -> bool {
+        const TYPE_ZERO_BIT: u8 = 1 << 4;
+        self.reserved != 0 || self.ist & !Self::IST_MASK != 0 || self.type_dpl_present & TYPE_ZERO_BIT != 0
+    }
+
     /// An interrupt or a trap gate; None for anything else.
     pub fn kind(&self) -> Option<GateKind> {
         match self.type_dpl_present & Self::TYPE_MASK {
@@ -169,7 +177,7 @@ impl Gate {
     /// A gate into a Switcher stub at `handler`, usable by `int` from
     /// rings up to `dpl`.
     pub fn to_switcher(handler: u64, dpl: Ring) -> Gate {
-        Gate::interrupt(handler, dpl, None)
+        Gate { ist: crate::tss::GUEST_FRAME_IST, ..Gate::interrupt(handler, dpl, None) }
     }
 }
 

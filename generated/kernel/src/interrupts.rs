@@ -13,6 +13,7 @@ use crate::vectors::{EXCEPTIONS, GENERAL_PROTECTION, IRQ_BASE, SYSCALL, VECTORS}
 use crate::{hypercalls, pit, tsc};
 use alloc::format;
 use core::mem::offset_of;
+use x86::bits64::rflags::RFlags;
 
 /// Words in a bitmap of vectors.
 pub const BITMAP_WORDS: usize = VECTORS / 64;
@@ -56,6 +57,10 @@ const RED_ZONE: u64 = 128;
 const FRAME_ALIGN: u64 = 16;
 /// The interrupt flag in rflags.
 const RFLAGS_IF: u64 = 1 << 9;
+/// The flags the processor clears for every handler it enters: trap,
+/// nested task, resume, virtual-8086.
+const CLEARED_FOR_HANDLER: RFlags = RFlags::FLAGS_TF.union(RFlags::FLAGS_NT)
+    .union(RFlags::FLAGS_RF).union(RFlags::FLAGS_VM);
 
 /// Enter `guest` at its handler for `vector`, as if the processor had
 /// delivered it, with `error_code` if the vector has one.
@@ -91,6 +96,7 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     regs.rip = gate.handler;
     regs.cs = GUEST_CS.bits().into();
     regs.ss = GUEST_DS.bits().into();
+    regs.rflags &= !CLEARED_FOR_HANDLER.bits();
 }
 
 /// Whether the processor pushes an error code for exception `vector`.

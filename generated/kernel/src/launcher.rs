@@ -6,6 +6,7 @@
 
 use crate::cmdline::Cmdline;
 use crate::gdt::{GUEST_CS, GUEST_DS};
+use crate::guest_budget;
 use crate::guest::Guest;
 use crate::guest_abi::{BootInfo, BOOT_INFO_MAGIC};
 use crate::guest_memory::GuestMemory;
@@ -61,14 +62,31 @@ fn parse_size(text: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(unit)
 }
 
-/// Guest `id`: memory, the image loaded, boot information and registers.
-pub fn launch(id: u64, image: &[u8], memory_size: u64, cmdline: &str) -> Guest {
-    let mut memory = GuestMemory::new(memory_size)
-        .unwrap_or_else(|| panic!("no room for guest{id}'s {} MiB", memory_size >> 20));
+/// Guest `id`: memory, the image loaded, boot information and registers,
+/// with `budget` frames for its tables; None, said why, if there is no
+/// room beside the `promised` frames.
+pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &mut u64, cmdline: &str)
+    -> Option<Guest> {
+    let need = memory_size / PAGE_SIZE + guest_budget::worst_case(memory_size);
+    let free = frames::free_frames() as u64;
+    if free.saturating_sub(*promised) < need {
+        println!("rguest: launcher: no room for guest{id}: it needs {need} frames ({} MiB of memory \
+                  and up to {} for its page tables), {free} are free and {} promised to the Guests \
+                  before it", memory_size >> 20, need - memory_size / PAGE_SIZE, *promised);
+        return None;
+    }
+    let Some(mut memory) = GuestMemory::new(memory_size) else {
+        println!("rguest: launcher: no room for guest{id}: no run of {} MiB of adjacent frames",
+                 memory_size >> 20);
+        return None;
+    };
     let entry = guest_image::load(image, &mut memory)
         .unwrap_or_else(|error| panic!("cannot load guest{id}'s image: {error:?}"));
     write_boot_info(&mut memory, id, cmdline);
-    Guest::new(id, memory, first_frame(entry))
+    let mut guest = Guest::new(id, memory, first_frame(entry));
+    guest.budget = budget;
+    *promised += need - memory_size / PAGE_SIZE - guest.host_frames;
+    Some(guest)
 }
 
 /// Launch the Guests the command line asks for, from `image`, run them
@@ -87,12 +105,17 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     });
     let test = cmdline.value("guest-test");
     let programs = cmdline.value("guest-programs");
+    let worst = guest_budget::worst_case(size);
+    let budget = cmdline.value("guest-budget").map_or(worst, |text| {
+        text.parse::<u64>().unwrap_or_else(|_| panic!("guest-budget={text}: not a number")).min(worst)
+    });
     let (frames_before, heap_before) = (frames::free_frames(), heap::free_bytes());
     println!("rguest: launcher: {count} guests of {} MiB each", size >> 20);
-    let mut killed = 0;
+    let (mut killed, mut ran) = (0, 0);
     for round in 0..rounds {
+        let mut promised = 0;
         let mut guests: Vec<Guest> = (0..count)
-            .map(|i| {
+            .map_while(|i| {
                 let mut own = String::new();
                 if let Some(programs) = programs {
                     own += &format!("programs={programs} ");
@@ -100,16 +123,16 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
                 if let Some(test) = test.filter(|_| i + 1 == count) {
                     own += &format!("guest-test={test}");
                 }
-                launch(round * count + i, image, size, own.trim_end())
+                launch(round * count + i, image, size, budget, &mut promised, own.trim_end())
             })
             .collect();
+        ran += guests.len() as u64;
         run_guest::run_all(&mut guests);
         for guest in &guests {
             guest.report();
         }
         killed += guests.iter().filter(|g| g.was_killed()).count() as u64;
     }
-    let ran = count * rounds;
     println!("rguest: host: {ran} guests ran; {} shut down, {killed} killed", ran - killed);
     println!("rguest: host: free frames {} (before the Guests {}), free heap bytes {} (before {})",
              frames::free_frames(), frames_before, heap::free_bytes(), heap_before);

@@ -115,3 +115,7 @@ pub const SWITCHER_REGS: u64 = SWITCHER_CODE + SWITCHER_CODE_PAGES * PAGE_SIZE;
 /// state. Writable in the Host, read-only in a Guest.
 pub const SWITCHER_STATE: u64 = SWITCHER_REGS + PAGE_SIZE;
 pub const SWITCHER_STATE_PAGES: u64 = 2;
+
+/// The Host's page: what the Switcher keeps of the Host while a Guest
+/// runs. Mapped in the Host only.
+pub const SWITCHER_HOST: u64 = SWITCHER_STATE + SWITCHER_STATE_PAGES * PAGE_SIZE;

@@ -236,6 +236,9 @@ mod segments; // a Guest's GDT and IDT entries, checked
 // H:230 kernel/src/main.rs, continued
 mod interrupts; // a Guest's virtual interrupts, clock and Halt
 
+// H:270 kernel/src/main.rs, continued
+mod guest_rings; // int N through a Guest's own gates
+
 // H:360 kernel/src/main.rs, continued
 mod guest_tables; // the page tables a Guest runs on
 
@@ -248,6 +251,9 @@ mod shadow_cache; // NewPageTable and SetEntry: the shadows a Guest keeps
 // H:420 kernel/src/main.rs, continued
 mod shadow_checks; // a Guest's check of its Host's shadow page tables
 
+// H:440 kernel/src/main.rs, continued
+mod guest_budget; // what a Guest's page tables cost the Host, and its budget
+
 // H:900 kernel/src/main.rs, continued
 mod guest_tests; // Guests that misbehave on request
 
@@ -256,6 +262,9 @@ mod own_tables; // a Guest's own page tables, for the Host's tests
 
 // H:940 kernel/src/main.rs, continued
 mod guest_checks; // checks a well-behaved Guest makes of its Host
+
+// H:975 kernel/src/main.rs, continued
+mod guest_tests_rings; // Guests that test the Host's rules about rings
 
 // H:990 kernel/src/main.rs, continued
 mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
@@ -269,3 +278,6 @@ mod fuzz_launcher; // the fuzzer's Launcher: Guest after Guest, from seed after 
 // S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
 mod switcher; // the Switcher put in place, and the way into a Guest and back
+
+// S:230 kernel/src/main.rs, continued
+mod guest_tests_switcher; // Guests that test the Switcher

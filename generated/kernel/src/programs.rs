@@ -20,8 +20,8 @@ macro_rules! embed {
 }
 
 /// Every program the kernel carries.
-pub static PROGRAMS: [Program; 9] = embed!(
-    "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder",
+pub static PROGRAMS: [Program; 10] = embed!(
+    "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder", "rude",
 );
 
 /// What runs when the command line names no programs: the demonstration.

@@ -11,7 +11,7 @@ use crate::vectors::{
     EXCEPTIONS, GENERAL_PROTECTION, INVALID_OPCODE, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT,
     SYSCALL,
 };
-use crate::{exception, gdt, guest_decode, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
+use crate::{exception, gdt, guest_budget, guest_decode, guest_rings, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
 use alloc::{format, string::String};
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
@@ -38,8 +38,10 @@ pub fn run(guest: &mut Guest) {
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
-        exit(guest, &frame, cr2);
-        hypercalls::drain_ring(guest);
+        guest_budget::charge(guest, |guest| {
+            exit(guest, &frame, cr2);
+            hypercalls::drain_ring(guest);
+        });
     }
     if !guest.is_running() {
         guest.flush_console();
@@ -65,8 +67,7 @@ pub fn run_all(guests: &mut [Guest]) {
 /// (and `cr2`, for a page fault).
 fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     if frame.ring() == 0 {
-        let what = exception::name(frame.vector);
-        return guest.kill(format!("{what} in the Switcher at rip {:#x}", frame.rip));
+        return guest.kill(switcher::fault_reason(frame));
     }
     match frame.vector {
         HYPERCALL_VECTOR => {
@@ -101,8 +102,11 @@ fn host_interrupt(vector: u64) {
 
 // H:060 kernel/src/run_guest.rs, continued
 
-/// The Guest raised exception `frame.vector`: kill it if it tried a
-/// privileged instruction or has no handler, else deliver it.
+/// The ring a Guest kernel runs in: what it does there, the Host judges.
+const GUEST_KERNEL_RING: u64 = x86::Ring::Ring1 as u64;
+
+/// The Guest raised exception `frame.vector`: kill it if its kernel tried
+/// a privileged instruction, or it has no handler; else deliver it.
 fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     let (v, rip) = (frame.vector, frame.rip);
     let mut error_code = frame.error_code;
@@ -112,14 +116,26 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
             None => return, // filled, or the Guest was killed
         }
     }
-    let tried = guest_decode::privileged_instruction(guest, rip)
-        .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
-    if let Some(instruction) = tried {
-        return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
+    if frame.ring() == GUEST_KERNEL_RING {
+        let tried = guest_decode::privileged_instruction(guest, rip)
+            .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
+        if let Some(instruction) = tried {
+            return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
+        }
+        if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
+            return guest.kill(format!("page fault on the Switcher's page {cr2:#x} at rip {rip:#x} \
+                                       (error code {:#x})", frame.error_code));
+        }
+    }
+    if v == GENERAL_PROTECTION && frame.ring() == 1 && gdt::names_host_segment(frame.error_code) {
+        return guest.kill(format!("reached for the Host's segment {:#x} at rip {rip:#x} ({})",
+                                  frame.error_code, exception::name(v)));
     }
     if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
-        return guest.kill(format!("page fault on the Switcher's page {cr2:#x} at rip {rip:#x} \
-                                   (error code {:#x})", frame.error_code));
+        error_code = guest_rings::switcher_fault_as_on_the_host(cr2, error_code);
+    }
+    if v == GENERAL_PROTECTION && guest_rings::software_interrupt(guest) {
+        return;
     }
     if guest.idt[v as usize].is_none() {
         let at = if v == PAGE_FAULT { format!(", address {cr2:#x}") } else { String::new() };

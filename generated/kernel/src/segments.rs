@@ -16,8 +16,11 @@ pub fn load_gdt_entry(guest: &mut Guest, slot: u64, bits: u64) {
     let Some(slot) = GdtSlot::new(slot) else {
         return guest.kill(format!("LoadGdtEntry to slot {slot}, which is not the Guest's"));
     };
-    let Some(descriptor) = SegmentDescriptor::for_guest(bits) else {
-        return guest.kill(format!("LoadGdtEntry of a system descriptor (a call gate?) {bits:#x}"));
+    let descriptor = match SegmentDescriptor::for_guest(slot.index(), bits) {
+        Ok(descriptor) => descriptor,
+        Err(why) => {
+            return guest.kill(format!("LoadGdtEntry of {why} {bits:#x}, to slot {}", slot.index()))
+        }
     };
     guest.gdt.set_guest_slot(slot.index(), descriptor);
     guest.gdt_changed = true;
@@ -45,8 +48,12 @@ pub fn load_idt_entry(guest: &mut Guest, vector: u64, words: [u64; 2]) {
         return;
     }
     let Some(kind) = gate.kind() else {
-        return guest.kill(format!("LoadIdtEntry {vector}: not an interrupt or trap gate"));
+        return guest.kill(format!("LoadIdtEntry {vector}: not an interrupt or trap gate (a task gate?)"));
     };
+    if gate.reserved_bits_set() {
+        return guest.kill(format!("LoadIdtEntry {vector}: reserved bits set in {:#x} {:#x}",
+                                  words[0], words[1]));
+    }
     if gate.selector() != GUEST_CS.bits() {
         return guest.kill(format!("LoadIdtEntry {vector}: a gate to selector {:#x} (ring {}), \
                                    not the Guest's code segment", gate.selector(), gate.selector() & 3));

@@ -9,8 +9,8 @@ use crate::gdt::Gdt;
 use crate::guest_abi::HYPERCALL_VECTOR;
 use crate::idt::Gate;
 use crate::layout::{
-    phys_to_virt, PAGE_SIZE, SWITCHER_CODE, SWITCHER_CODE_PAGES, SWITCHER_REGS, SWITCHER_STATE,
-    SWITCHER_STATE_PAGES,
+    phys_to_virt, PAGE_SIZE, SWITCHER_CODE, SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS,
+    SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
 use crate::page_table::PageFlags;
 use crate::switcher_layout::{State, TablePointer};
@@ -35,6 +35,7 @@ unsafe extern "C" {
 struct Frames {
     code: Frame,
     state: Frame,
+    host: Frame,
 }
 
 static FRAMES: Once<Frames> = Once::new();
@@ -60,6 +61,7 @@ pub fn init() {
     assert!(end - start <= SWITCHER_CODE_PAGES * PAGE_SIZE, "the Switcher outgrew its pages");
     let code = frames::alloc_contiguous(SWITCHER_CODE_PAGES as usize).expect("no frames for the Switcher");
     let pages = frames::alloc_contiguous(SWITCHER_STATE_PAGES as usize).expect("no frames for the Switcher");
+    let host = frames::alloc().expect("no frames for the Switcher");
     // SAFETY: fresh frames, ours alone, seen through the direct map; the
     // code is read from the kernel image, which is mapped and never changes.
     unsafe {
@@ -67,8 +69,9 @@ pub fn init() {
                                        (end - start) as usize);
         core::ptr::write_bytes(phys_to_virt(pages.start()) as *mut u8, 0,
                                (SWITCHER_STATE_PAGES * PAGE_SIZE) as usize);
+        core::ptr::write_bytes(phys_to_virt(host.start()) as *mut u8, 0, PAGE_SIZE as usize);
     }
-    FRAMES.call_once(|| Frames { code, state: pages });
+    FRAMES.call_once(|| Frames { code, state: pages, host });
     for (virt, frame, flags) in mappings(Side::Host) {
         kernel_space::map_page(virt, frame, flags);
     }
@@ -118,8 +121,9 @@ pub fn mappings(side: Side) -> Vec<(u64, Frame, PageFlags)> {
         .chain((0..SWITCHER_STATE_PAGES)
             .map(|i| (SWITCHER_STATE + i * PAGE_SIZE, page(frames.state, i), state)))
         .collect();
-    if let Side::Guest { regs } = side {
-        pages.push((SWITCHER_REGS, regs, data | PageFlags::WRITABLE));
+    match side {
+        Side::Host => pages.push((SWITCHER_HOST, frames.host, data | PageFlags::WRITABLE)),
+        Side::Guest { regs } => pages.push((SWITCHER_REGS, regs, data | PageFlags::WRITABLE)),
     }
     pages
 }
@@ -177,15 +181,57 @@ const _: () = assert!(!matches!(DIRECT_VECTOR,
     PAGE_FAULT | GENERAL_PROTECTION | DEVICE_NOT_AVAILABLE | HYPERCALL));
 
 /// Put the Guest's checked system-call gate, and the stack it lands on,
-/// where the processor will use them; or, with None, the Switcher's stub.
+/// where the processor will use them; or, with None, the Switcher's stub
+/// and no stack at all (the last Guest's must not stay behind).
 pub fn load_direct(direct: Option<(Gate, u64)>) {
     // SAFETY: called by the run loop, between Guest runs.
     let state = unsafe { state() };
-    match direct {
-        Some((gate, stack)) => {
-            state.idt[DIRECT_VECTOR as usize] = gate;
-            state.tss.set_ring1_stack(stack);
-        }
-        None => state.idt[DIRECT_VECTOR as usize] = stub_gate(DIRECT_VECTOR as usize),
-    }
+    let (gate, stack) = direct.unwrap_or((stub_gate(DIRECT_VECTOR as usize), 0));
+    state.idt[DIRECT_VECTOR as usize] = gate;
+    state.tss.set_ring1_stack(stack);
+}
+
+// S:150 kernel/src/switcher.rs, continued
+
+use crate::trapframe::TrapFrame;
+use alloc::{format, string::String};
+
+unsafe extern "C" {
+    static switcher_load_ds: u8;
+    static switcher_load_es: u8;
+    static switcher_load_fs: u8;
+    static switcher_load_gs: u8;
+    static switcher_iretq: u8;
+}
+
+/// The bits of a selector error code that are not the selector's index:
+/// external event, IDT, LDT (SDM Vol. 3A, 6.13).
+const ERROR_CODE_FLAGS: u64 = 0b111;
+const ERROR_CODE_IDT: u64 = 0b010;
+/// The index of a gate in an IDT error code, past the flags.
+const IDT_INDEX_SHIFT: u64 = 3;
+
+/// The Switcher faulted on its way into a Guest, and left `frame`, from
+/// ring 0, where the Guest's frame should be: why, in words, to kill the
+/// Guest with.
+pub fn fault_reason(frame: &TrapFrame) -> String {
+    let places = [
+        (&raw const switcher_load_ds, "load of the Guest's ds"),
+        (&raw const switcher_load_es, "load of the Guest's es"),
+        (&raw const switcher_load_fs, "load of the Guest's fs"),
+        (&raw const switcher_load_gs, "load of the Guest's gs"),
+        (&raw const switcher_iretq, "iretq into the Guest"),
+    ];
+    let at = places.iter().find(|(label, _)| relocated(*label as u64) == frame.rip)
+        .map_or("instruction at an unexpected place", |&(_, what)| what);
+    let code = frame.error_code;
+    let about = if code == 0 {
+        String::new()
+    } else if code & ERROR_CODE_IDT != 0 {
+        format!(": IDT gate {}", code >> IDT_INDEX_SHIFT)
+    } else {
+        format!(": selector {:#x}", code & !ERROR_CODE_FLAGS)
+    };
+    format!("{} in the Switcher, at its {at} (rip {:#x}, error code {code:#x}{about})",
+            crate::exception::name(frame.vector), frame.rip)
 }

@@ -15,8 +15,9 @@ switcher_start:
 
         .globl  switch_to_guest
 switch_to_guest:
-        # The Host has lent us its registers;
-        # the ones it keeps, we keep in store.
+        # Its flags, which any trap will overwrite,
+        # and what a call must keep, we push from sight.
+        pushfq
         push    %rbx
         push    %rbp
         push    %r12
@@ -24,27 +25,37 @@ switch_to_guest:
         push    %r14
         push    %r15
 
-        # Its stack pointer, for the way back,
-        # and below it, its floating point, out of the Guest's sight.
-        mov     ${STATE}, %rax
+        # Its stack we note upon the Host's own sheet,
+        # and floating point below, aligned and neat.
+        mov     ${HOST}, %rax
         mov     %rsp, {HOST_RSP}(%rax)
         sub     ${FPU_SIZE}, %rsp
         and     ${FPU_ALIGN}, %rsp
         fxsave64 (%rsp)
         mov     %rsp, {HOST_FPU}(%rax)
 
-        # Its page tables, descriptor tables and task:
-        # a note of each, that we may find our way home.
-        mov     %cr3, %rcx
-        mov     %rcx, {HOST_CR3}(%rax)
+        # Its tables and its task we write there too,
+        # to find our way back home when Guests are through.
         sgdt    {HOST_GDT}(%rax)
         sidt    {HOST_IDT}(%rax)
         str     {HOST_TR}(%rax)
+
+# S:055 kernel/src/switcher.s, continued
+        # Its page-table root we hide where none but ring
+        # zero can look: a model-specific thing;
+        # wrmsr wants halves: in eax the low,
+        # in edx the high, shifted down just so.
+        mov     %cr3, %rax
+        mov     %rax, %rdx
+        shr     ${HALF_SHIFT}, %rdx
+        mov     ${HOST_CR3_MSR}, %ecx
+        wrmsr
 
 # S:060 kernel/src/switcher.s, continued
         # The Guest's GDT, then its task, its busy bit cleared,
         # for ltr will not take a task that is busy already;
         # then its IDT: every gate leads back through here.
+        mov     ${STATE}, %rax
         lgdt    {GUEST_GDT_POINTER}(%rax)
         btrq    ${TSS_BUSY_BIT}, {GUEST_TSS_DESCRIPTOR}(%rax)
         mov     ${TASK_REGISTER}, %ecx
@@ -52,13 +63,28 @@ switch_to_guest:
         lidt    {GUEST_IDT_POINTER}(%rax)
 
 # S:070 kernel/src/switcher.s, continued
-        # Now the leap: the Guest's page tables. The Host's stack
-        # and everything else of the Host is gone from view.
+        # The leap: the Guest's own tables now hold sway;
+        # the Host, its stack, its page, all fade away.
+        # Our stack is now the Guest's own registers page,
+        # the one place left that's ours at this late stage.
         mov     %rdi, %cr3
-
-        # The Guest's own floating point; its registers, from the page
-        # where its last trap left them; and iretq to its ring.
         mov     ${REGS}, %rsp
+
+        # Its four selectors, saved when last it went,
+        # reload, and fault if their descriptors bent.
+        .globl  switcher_load_ds, switcher_load_es, switcher_load_fs
+        .globl  switcher_load_gs, switcher_iretq
+switcher_load_ds:
+        mov     {REGS_DS}(%rsp), %ds
+switcher_load_es:
+        mov     {REGS_ES}(%rsp), %es
+switcher_load_fs:
+        mov     {REGS_FS}(%rsp), %fs
+switcher_load_gs:
+        mov     {REGS_GS}(%rsp), %gs
+
+        # Its floating point, the registers its trap
+        # left in the frame; then iretq, across the gap.
         fxrstor64 {REGS_FPU}(%rsp)
         add     ${REGS_FRAME}, %rsp
         # P:620 <<trap-frame-restore>>
@@ -78,6 +104,7 @@ switch_to_guest:
         mov     {FRAME_R14}(%rsp), %r14
         mov     {FRAME_R15}(%rsp), %r15
         add     ${FRAME_RIP}, %rsp
+switcher_iretq:
         iretq
 
 # S:080 kernel/src/switcher.s, continued
@@ -127,11 +154,24 @@ switch_to_host:
         mov     ${REGS}, %rax
         fxsave64 {REGS_FPU}(%rax)
 
-        # Home: the Host's page tables first,
-        # then its tables, its task made un-busy and loaded again.
-        mov     ${STATE}, %rax
-        mov     {HOST_CR3}(%rax), %rcx
-        mov     %rcx, %cr3
+        # Selectors no trap saves, we store by hand
+        # in its own page, for when it next will land.
+        mov     %ds, {REGS_DS}(%rax)
+        mov     %es, {REGS_ES}(%rax)
+        mov     %fs, {REGS_FS}(%rax)
+        mov     %gs, {REGS_GS}(%rax)
+
+        # Now home: rdmsr brings back the root in two;
+        # we shift, combine, and load it: the Host shows through.
+        mov     ${HOST_CR3_MSR}, %ecx
+        rdmsr
+        shl     ${HALF_SHIFT}, %rdx
+        or      %rdx, %rax
+        mov     %rax, %cr3
+
+        # Its page in view, its tables we restore,
+        # its task unbusied, loaded as before.
+        mov     ${HOST}, %rax
         lgdt    {HOST_GDT}(%rax)
         lidt    {HOST_IDT}(%rax)
         mov     {HOST_GDT_BASE}(%rax), %rdx
@@ -139,16 +179,24 @@ switch_to_host:
         btrq    ${TSS_BUSY_BIT}, (%rdx,%rcx)
         ltr     %cx
 
-        # The segments the Guest left are no concern of ours:
-        # the Host's data selector, and the direction the Host expects.
+        # What segments the Guest left, we now replace:
+        # the Host's data selector goes in every place;
+        # then null in fs and gs, whose bases stay
+        # at zero, as the descriptor load would say.
         mov     ${HOST_DS}, %ecx
         mov     %ecx, %ds
         mov     %ecx, %es
         mov     %ecx, %ss
-        cld
+        mov     %ecx, %fs
+        mov     %ecx, %gs
+        xor     %ecx, %ecx
+        mov     %ecx, %fs
+        mov     %ecx, %gs
 
         # Its floating point, its stack, the registers it kept;
-        # and ret, as if it had simply made a call.
+        # the scratch ones wiped, where late the Guest's had slept;
+        # its flags the last, that wiping leave them clean;
+        # and ret, as from a call, as if no Guest had been.
         mov     {HOST_FPU}(%rax), %rcx
         fxrstor64 (%rcx)
         mov     {HOST_RSP}(%rax), %rsp
@@ -158,6 +206,16 @@ switch_to_host:
         pop     %r12
         pop     %rbp
         pop     %rbx
+        xor     %eax, %eax
+        xor     %ecx, %ecx
+        xor     %edx, %edx
+        xor     %esi, %esi
+        xor     %edi, %edi
+        xor     %r8d, %r8d
+        xor     %r9d, %r9d
+        xor     %r10d, %r10d
+        xor     %r11d, %r11d
+        popfq
         ret
 
         .globl  switcher_end

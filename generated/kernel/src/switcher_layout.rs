@@ -6,27 +6,44 @@
 
 use crate::gdt::{self, Gdt};
 use crate::idt::Gate;
-use crate::layout::{PAGE_SIZE, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES};
+use crate::layout::{
+    PAGE_SIZE, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
+};
 use crate::fpu::FxArea;
 use crate::trapframe::TrapFrame;
 use crate::tss::TaskStateSegment;
 use crate::vectors;
 use core::mem::{offset_of, size_of};
 
-/// A Guest's registers page: its FPU state, and at the very end the frame
-/// its traps push, because the Guest's RSP0 is the end of this page.
+/// A Guest's data selectors, which no trap pushes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct DataSelectors {
+    pub ds: u16,
+    pub es: u16,
+    pub fs: u16,
+    pub gs: u16,
+}
+
+/// A Guest's registers page: its FPU state, its data selectors, and at
+/// the very end the frame its traps push, because the Guest's RSP0 is the
+/// end of this page.
 #[repr(C, align(4096))]
 pub struct GuestRegs {
     pub fpu: FxArea,
-    unused: [u8; PAGE_SIZE as usize - size_of::<FxArea>() - size_of::<TrapFrame>()],
+    pub selectors: DataSelectors,
+    unused: [u8; PAGE_SIZE as usize - size_of::<FxArea>() - size_of::<DataSelectors>()
+                 - size_of::<TrapFrame>()],
     pub frame: TrapFrame,
 }
 const _: () = assert!(size_of::<GuestRegs>() as u64 == PAGE_SIZE);
 
 impl GuestRegs {
-    /// Fill in a fresh registers page: reset FPU state, and `frame`.
+    /// Fill in a fresh registers page: reset FPU state, null data
+    /// selectors, and `frame`.
     pub fn init(&mut self, frame: TrapFrame) {
         self.fpu = FxArea::INITIAL;
+        self.selectors = DataSelectors::default();
         self.frame = frame;
     }
 }
@@ -46,20 +63,21 @@ impl TablePointer {
     }
 }
 
-/// What the Switcher saves of the Host on the way to a Guest.
+/// What the Switcher saves of the Host on the way to a Guest, in the
+/// Host's page (its `cr3` goes into HOST_CR3_MSR instead).
 #[derive(Default)]
 #[repr(C)]
 pub struct HostState {
     rsp: u64,
     /// Where on the Host's stack its FPU state was saved.
     fpu: u64,
-    cr3: u64,
     gdt: TablePointer,
     idt: TablePointer,
     tr: u16,
 }
+const _: () = assert!(size_of::<HostState>() as u64 <= PAGE_SIZE);
 
-/// The state pages.
+/// The state pages: nothing in them but what a Guest runs with.
 #[repr(C, align(4096))]
 pub struct State {
     pub idt: [Gate; vectors::VECTORS],
@@ -67,7 +85,6 @@ pub struct State {
     pub tss: TaskStateSegment,
     pub gdt_pointer: TablePointer,
     pub idt_pointer: TablePointer,
-    host: HostState,
 }
 const _: () = assert!(size_of::<State>() as u64 <= SWITCHER_STATE_PAGES * PAGE_SIZE);
 
@@ -75,19 +92,24 @@ const _: () = assert!(size_of::<State>() as u64 <= SWITCHER_STATE_PAGES * PAGE_S
 core::arch::global_asm!(
     include_str!("switcher.s"),
     STATE = const SWITCHER_STATE,
+    HOST = const SWITCHER_HOST,
     REGS = const SWITCHER_REGS,
     REGS_FPU = const offset_of!(GuestRegs, fpu),
+    REGS_DS = const offset_of!(GuestRegs, selectors) + offset_of!(DataSelectors, ds),
+    REGS_ES = const offset_of!(GuestRegs, selectors) + offset_of!(DataSelectors, es),
+    REGS_FS = const offset_of!(GuestRegs, selectors) + offset_of!(DataSelectors, fs),
+    REGS_GS = const offset_of!(GuestRegs, selectors) + offset_of!(DataSelectors, gs),
     REGS_FRAME = const offset_of!(GuestRegs, frame),
     FPU_SIZE = const size_of::<FxArea>(),
     FPU_ALIGN = const !(align_of::<FxArea>() as i64 - 1),
-    HOST_RSP = const offset_of!(State, host) + offset_of!(HostState, rsp),
-    HOST_FPU = const offset_of!(State, host) + offset_of!(HostState, fpu),
-    HOST_CR3 = const offset_of!(State, host) + offset_of!(HostState, cr3),
-    HOST_GDT = const offset_of!(State, host) + offset_of!(HostState, gdt),
-    HOST_GDT_BASE = const offset_of!(State, host) + offset_of!(HostState, gdt)
-        + offset_of!(TablePointer, base),
-    HOST_IDT = const offset_of!(State, host) + offset_of!(HostState, idt),
-    HOST_TR = const offset_of!(State, host) + offset_of!(HostState, tr),
+    HOST_RSP = const offset_of!(HostState, rsp),
+    HOST_FPU = const offset_of!(HostState, fpu),
+    HOST_GDT = const offset_of!(HostState, gdt),
+    HOST_GDT_BASE = const offset_of!(HostState, gdt) + offset_of!(TablePointer, base),
+    HOST_IDT = const offset_of!(HostState, idt),
+    HOST_TR = const offset_of!(HostState, tr),
+    HOST_CR3_MSR = const HOST_CR3_MSR,
+    HALF_SHIFT = const u32::BITS,
     HOST_DS = const gdt::KERNEL_DS.bits(),
     GUEST_GDT_POINTER = const offset_of!(State, gdt_pointer),
     GUEST_IDT_POINTER = const offset_of!(State, idt_pointer),
@@ -117,3 +139,10 @@ core::arch::global_asm!(
     FRAME_R15 = const offset_of!(TrapFrame, r15),
     options(att_syntax)
 );
+
+// S:160 kernel/src/switcher_layout.rs, continued
+
+/// Where the Switcher keeps the Host's `cr3` while a Guest runs: the MSR
+/// that `swapgs` would swap with the GS base. This kernel never executes
+/// `swapgs` nor turns on CR4.FSGSBASE, and `rdmsr` faults outside ring 0.
+pub const HOST_CR3_MSR: u32 = x86::msr::IA32_KERNEL_GSBASE;

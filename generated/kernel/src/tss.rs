@@ -96,14 +96,20 @@ pub unsafe fn store_rsp0(top: u64) {
 }
 
 // S:040 kernel/src/tss.rs, continued
+/// The interrupt stack every gate of a Guest's IDT names: its `RSP0`.
+pub const GUEST_FRAME_IST: u8 = 1;
+
 impl TaskStateSegment {
-    /// A Guest's TSS: traps from its rings land below `rsp0`.
+    /// A Guest's TSS: traps from its rings, and from the Switcher's, land
+    /// below `rsp0`.
     pub const fn for_guest(rsp0: u64) -> TaskStateSegment {
+        let mut ist = [0; 7];
+        ist[GUEST_FRAME_IST as usize - 1] = rsp0;
         TaskStateSegment {
             reserved0: 0,
             rsp: [rsp0, 0, 0],
             reserved1: 0,
-            ist: [0; 7],
+            ist,
             reserved2: 0,
             reserved3: 0,
             iomap_base: size_of::<TaskStateSegment>() as u16,
