@@ -16,7 +16,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench hypercall-costs test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench fuzz hypercall-costs test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets
@@ -51,6 +51,27 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_APPEND)" \
 		QEMU_EXTRA="-icount shift=0" > target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
 	@awk -f kernel/bench.awk target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+
+# One boot: fuzzing Guests, one after another from seed FUZZ_SEED on, until
+# the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to
+# target/fuzz.log, the terminal shows the progress, the kills by reason,
+# the frames and heap bytes, and any panic.
+FUZZ_SEED  ?= 1
+FUZZ_CALLS ?= 1000000
+# More words for the Host's command line, e.g. FUZZ_EXTRA=fuzz-trace.
+FUZZ_EXTRA ?=
+FUZZ_SHOWN := ^rguest: (fuzz: [^g]|host: free)|PANIC|panicked|kernel-run
+# The most the boot may take, in seconds: a Host that hangs fails, too.
+FUZZ_TIMEOUT ?= 1800
+
+fuzz: setup build ## fuzz the Host: FUZZ_CALLS random hypercalls (1000000) from seed FUZZ_SEED (1)
+	@mkdir -p target
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory kernel-run QEMU="timeout $(FUZZ_TIMEOUT) $(QEMU)" \
+		KERNEL_APPEND="programs= fuzz-seed=$(FUZZ_SEED) fuzz-calls=$(FUZZ_CALLS) $(FUZZ_EXTRA)" 2>&1 \
+		| $(TANGLE) rewrite | tee target/fuzz.log | grep -E --line-buffered '$(FUZZ_SHOWN)' || status=$$?; \
+	echo "fuzz: $$(( $$(date +%s) - start )) s; the whole transcript is in target/fuzz.log"; \
+	grep -q '^kernel-run: success' target/fuzz.log
 
 # One boot under -icount shift=0: a Guest times every hypercall with the
 # arguments that cost the Host most (Testing the Host, "Hostile values").

@@ -87,6 +87,7 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
             }
         }
         "pgtable-table-outside" => own_tables::run(console, memory, own_tables::Flaw::TableOutside),
+        "fuzz" => crate::fuzz_guest::run(memory),
         k if crate::guest_tests_switcher::KINDS.contains(&k) => {
             if crate::guest_tests_switcher::run(k, console) {
                 return;

@@ -65,7 +65,7 @@ fn parse_size(text: &str) -> Option<u64> {
 /// Guest `id`: memory, the image loaded, boot information and registers,
 /// with `budget` frames for its tables; None, said why, if there is no
 /// room beside the `promised` frames.
-fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &mut u64, cmdline: &str)
+pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &mut u64, cmdline: &str)
     -> Option<Guest> {
     let need = memory_size / PAGE_SIZE + guest_budget::worst_case(memory_size);
     let free = frames::free_frames() as u64;

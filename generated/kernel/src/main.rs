@@ -107,6 +107,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // L:090 <<kernel-main-options>>, continued
     launcher::run(&cmdline, info.image_module());
+
+    // H:895 <<kernel-main-options>>, continued
+    fuzz_launcher::run(&cmdline, info.image_module());
     // P:900 <<kernel-main-farewell>>
     pv::shutdown(QemuExitCode::Success)
 }
@@ -265,6 +268,12 @@ mod guest_tests_rings; // Guests that test the Host's rules about rings
 
 // H:990 kernel/src/main.rs, continued
 mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
+
+// H:810 kernel/src/main.rs, continued
+mod fuzz_guest; // the fuzzer's Guest: random hypercalls from a seed
+
+// H:890 kernel/src/main.rs, continued
+mod fuzz_launcher; // the fuzzer's Launcher: Guest after Guest, from seed after seed
 
 // S:140 kernel/src/main.rs, continued
 mod switcher_layout; // the Switcher's pages as types, and its assembler
