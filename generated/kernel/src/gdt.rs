@@ -189,6 +189,8 @@ pub enum DescriptorError {
     LongAndDefaultSize,
     /// The Guest kernel's code, but not 64-bit.
     KernelCodeNot64Bit,
+    /// Data that may not be written, for a slot that is a stack segment.
+    ReadOnlyData,
 }
 
 impl core::fmt::Display for DescriptorError {
@@ -203,6 +205,7 @@ impl core::fmt::Display for DescriptorError {
             Self::Conforming => write!(f, "a conforming code descriptor"),
             Self::LongAndDefaultSize => write!(f, "a descriptor both long and 32-bit"),
             Self::KernelCodeNot64Bit => write!(f, "a kernel code descriptor that is not 64-bit"),
+            Self::ReadOnlyData => write!(f, "a read-only data descriptor for a stack segment's slot"),
         }
     }
 }
@@ -241,6 +244,8 @@ impl SegmentDescriptor {
             Err(DescriptorError::LongAndDefaultSize)
         } else if code && ring == Ring::Ring1 && !is(Self::LONG_MODE) {
             Err(DescriptorError::KernelCodeNot64Bit)
+        } else if !code && !is(Self::WRITABLE) {
+            Err(DescriptorError::ReadOnlyData)
         } else {
             Ok(SegmentDescriptor(bits | Self::ACCESSED))
         }

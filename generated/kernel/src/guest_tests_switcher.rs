@@ -29,7 +29,7 @@ pub const KINDS: [&str; 21] = [
     "gdt-not-present", "gdt-wrong-dpl", "gdt-wrong-kind", "gdt-conforming", "gdt-long-and-32-bit",
     "gdt-kernel-code-32-bit", "idt-task-gate", "idt-reserved-bits", "idt-hypercall-vector",
     "idt-interrupt-stack", "idt-handler-non-canonical", "idt-handler-in-the-switcher",
-    "switcher-host-page", "switcher-refuses-fs", "switcher-refuses-iretq",
+    "switcher-host-page", "switcher-refuses-fs", "gdt-read-only-stack",
     "iretq-to-host", "ljmp-to-host", "lcall-to-host", "lret-to-host",
 ];
 
@@ -289,8 +289,9 @@ fn misdeed(kind: &str) {
             // Execute-only from now on: the Switcher's load of fs refuses.
             load_gdt_entry(slot_of(USER_CS), user_code & !WRITABLE);
         }
-        // Our stack segment read-only: the Switcher's iretq refuses.
-        "switcher-refuses-iretq" => {
+        // Our stack segment read-only: the Switcher's iretq would refuse
+        // it, so the Host refuses it first.
+        "gdt-read-only-stack" => {
             load_gdt_entry(slot_of(GUEST_DS), SegmentDescriptor::data(Ring::Ring1).bits() & !WRITABLE)
         }
         "iretq-to-host" => far_to_host("iretq"),
