@@ -201,8 +201,10 @@ impl Scan<'_> {
 
 /// Look through every byte a Guest can read that the Host wrote (the
 /// Switcher's code and state pages, the part of our registers page the
-/// Switcher keeps, our boot information and what the Host writes in our
-/// shared page) for anything that looks like a Host address, and say.
+/// Switcher keeps, one exit's registers kept whole, our boot information
+/// and what the Host writes in our shared page) for anything that looks
+/// like a Host address, and say. Not read: the frames the Host pushes on
+/// our stacks when it delivers a trap.
 fn pointer_scan(console: &mut HostConsole) {
     crate::guest_checks::close_syscall_gate(); // our own handler out of the real IDT
     // SAFETY: our own registers page, writable by us; a spot the
