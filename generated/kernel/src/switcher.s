@@ -3,7 +3,7 @@
 # Copied at boot, and mapped in one high place
 # alike in Host and Guests, in each one's space,
 # we name no address but our region's own,
-# and so run the same wherever we were thrown.
+# and run the same wherever we were thrown.
 
 # A table for the stubs begins up here;
 # each adds its place below, for gates to steer.
@@ -57,9 +57,9 @@ switch_to_guest:
 
 # S:060 kernel/src/switcher.s, continued
         # We load the Guest's descriptors while we may
-        # still write these pages, while the Host holds sway;
-        # its task's bit 'busy' cleared, since loading it
-        # will fault on busy, and then set the bit;
+        # still write these pages, as the Host holds sway;
+        # its task, its 'busy' cleared, since loading it
+        # would fault on busy, and it sets the bit;
         # then gates that, all but one, lead back through here,
         # where, masked, no interrupt can interfere.
         mov     ${STATE}, %rax
