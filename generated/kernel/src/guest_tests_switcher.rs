@@ -16,6 +16,7 @@ use crate::layout::{
     SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
 use crate::switcher_layout::{DataSelectors, GuestRegs, State};
+use crate::trapframe::TrapFrame;
 use core::arch::asm;
 use core::fmt::Write;
 use core::mem::{offset_of, size_of};
@@ -60,6 +61,92 @@ fn host_ranges() -> [Range<u64>; 2] {
 /// page, so that a scan that finds nothing is seen to be able to find.
 const PLANTED: u64 = PHYS_MAP_BASE + 0x0bad_0000;
 const PLANT_OFFSET: u64 = (size_of::<FxArea>() + size_of::<DataSelectors>()) as u64 + 13;
+
+/// Where in the unused part of our registers page we keep, for the scan
+/// to read with the rest of it, what an exit left: the FPU state we came
+/// back with, the FPU area the Switcher saved, and the frame.
+const LIVE_FPU_OFFSET: u64 = (PLANT_OFFSET + size_of::<u64>() as u64).next_multiple_of(align_of::<FxArea>() as u64);
+const KEPT_FPU_OFFSET: u64 = LIVE_FPU_OFFSET + size_of::<FxArea>() as u64;
+const KEPT_FRAME_OFFSET: u64 = KEPT_FPU_OFFSET + size_of::<FxArea>() as u64;
+const _: () = assert!(KEPT_FRAME_OFFSET + size_of::<TrapFrame>() as u64 <= offset_of!(GuestRegs, frame) as u64);
+/// The reset FPU state, which holds no address: what we exit with.
+static FPU_RESET: FxArea = FxArea::INITIAL;
+
+/// Make one exit (an empty `FlushAsync`) with every general register but
+/// the stack pointer zero and the FPU in its reset state, so that nothing
+/// of ours in them looks like a Host address; and, before any of our own
+/// code can run, copy the FPU state the Switcher gave back, and the FPU
+/// area and frame it kept, into our registers page. A tick that comes
+/// during the copy only writes the same registers again, or the Switcher's
+/// addresses the copy is using. The frame's `rip` and `rsp` are then
+/// cleared: they are our own code and stack, which are where the Host's
+/// are, and say nothing.
+fn keep_an_exit() {
+    let mut ours = FxArea::INITIAL;
+    // SAFETY: ring 1 may fxsave, fxrstor and int the hypercall vector; our
+    // FPU state is put back from `ours` before the end, the registers we
+    // zero are declared or pushed and popped, and the copies go to the
+    // unused part of our own registers page (writable by us, untouched by
+    // the Switcher), whose addresses are constants of the Switcher's region.
+    unsafe {
+        asm!(
+            "fxsave64 (%rdi)",
+            "fxrstor64 (%rsi)",
+            "push %rdi",
+            "push %rbx",
+            "push %rbp",
+            "xor %ebx, %ebx",
+            "xor %ebp, %ebp",
+            "xor %ecx, %ecx",
+            "xor %edx, %edx",
+            "xor %esi, %esi",
+            "xor %edi, %edi",
+            "xor %r8d, %r8d",
+            "xor %r9d, %r9d",
+            "xor %r10d, %r10d",
+            "xor %r11d, %r11d",
+            "xor %r12d, %r12d",
+            "xor %r13d, %r13d",
+            "xor %r14d, %r14d",
+            "xor %r15d, %r15d",
+            "mov ${call}, %eax",
+            "int ${vector}",
+            "fxsave64 {live}",
+            "mov ${kept_fpu}, %rsi",
+            "mov ${kept_fpu_copy}, %rdi",
+            "mov ${fpu_size}, %ecx",
+            "rep movsb",
+            "mov ${kept_frame}, %rsi",
+            "mov ${kept_frame_copy}, %rdi",
+            "mov ${frame_size}, %ecx",
+            "rep movsb",
+            "pop %rbp",
+            "pop %rbx",
+            "pop %rdi",
+            "fxrstor64 (%rdi)",
+            call = const Hypercall::FlushAsync as u64,
+            vector = const HYPERCALL_VECTOR,
+            live = const (SWITCHER_REGS + LIVE_FPU_OFFSET) as i64,
+            kept_fpu = const (SWITCHER_REGS + offset_of!(GuestRegs, fpu) as u64) as i64,
+            kept_fpu_copy = const (SWITCHER_REGS + KEPT_FPU_OFFSET) as i64,
+            fpu_size = const size_of::<FxArea>(),
+            kept_frame = const (SWITCHER_REGS + offset_of!(GuestRegs, frame) as u64) as i64,
+            kept_frame_copy = const (SWITCHER_REGS + KEPT_FRAME_OFFSET) as i64,
+            frame_size = const size_of::<TrapFrame>(),
+            inout("rdi") &raw mut ours => _, inout("rsi") &raw const FPU_RESET => _,
+            out("rax") _, out("rcx") _, out("rdx") _, out("r8") _, out("r9") _,
+            out("r10") _, out("r11") _, out("r12") _, out("r13") _, out("r14") _,
+            out("r15") _,
+            options(att_syntax),
+        );
+    }
+    let frame = (SWITCHER_REGS + KEPT_FRAME_OFFSET) as *mut TrapFrame;
+    // SAFETY: the copy just made, in our own registers page.
+    unsafe {
+        (&raw mut (*frame).rip).write_unaligned(0);
+        (&raw mut (*frame).rsp).write_unaligned(0);
+    }
+}
 
 fn looks_like_host(word: u64) -> bool {
     host_ranges().iter().any(|range| range.contains(&word))
@@ -114,13 +201,16 @@ impl Scan<'_> {
 
 /// Look through every byte a Guest can read that the Host wrote (the
 /// Switcher's code and state pages, the part of our registers page the
-/// Switcher keeps, our boot information and what the Host writes in our
-/// shared page) for anything that looks like a Host address, and say.
+/// Switcher keeps, one exit's registers kept whole, our boot information
+/// and what the Host writes in our shared page) for anything that looks
+/// like a Host address, and say. Not read: the frames the Host pushes on
+/// our stacks when it delivers a trap.
 fn pointer_scan(console: &mut HostConsole) {
     crate::guest_checks::close_syscall_gate(); // our own handler out of the real IDT
     // SAFETY: our own registers page, writable by us; a spot the
     // Switcher does not use (the processor pushes only the frame's end).
     unsafe { ((SWITCHER_REGS + PLANT_OFFSET) as *mut u64).write_unaligned(PLANTED) };
+    keep_an_exit();
     let mut scan = Scan { console, bytes: 0, found: 0, planted_at: None };
     let code = SWITCHER_CODE..SWITCHER_CODE + SWITCHER_CODE_PAGES * PAGE_SIZE;
     let state_pages = SWITCHER_STATE..SWITCHER_STATE + SWITCHER_STATE_PAGES * PAGE_SIZE;

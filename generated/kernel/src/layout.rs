@@ -111,8 +111,8 @@ pub const SWITCHER_CODE_PAGES: u64 = 2;
 /// The running Guest's registers page: each Guest maps its own here.
 pub const SWITCHER_REGS: u64 = SWITCHER_CODE + SWITCHER_CODE_PAGES * PAGE_SIZE;
 
-/// The state pages: the Guest's GDT, IDT and TSS, and the Host's saved
-/// state. Writable in the Host, read-only in a Guest.
+/// The state pages: the Guest's GDT, IDT and TSS and the pointers to
+/// them, nothing of the Host's. Writable in the Host, read-only in a Guest.
 pub const SWITCHER_STATE: u64 = SWITCHER_REGS + PAGE_SIZE;
 pub const SWITCHER_STATE_PAGES: u64 = 2;
 

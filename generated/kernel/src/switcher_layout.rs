@@ -89,6 +89,10 @@ pub struct State {
 const _: () = assert!(size_of::<State>() as u64 <= SWITCHER_STATE_PAGES * PAGE_SIZE);
 
 // S:100 kernel/src/switcher_layout.rs, continued
+/// The integer the Switcher's `fild` loads to overwrite the x87 unit's
+/// last-instruction and last-operand pointers; any value would do.
+const FPU_SCRUB: u32 = 0;
+
 core::arch::global_asm!(
     include_str!("switcher.s"),
     STATE = const SWITCHER_STATE,
@@ -110,6 +114,7 @@ core::arch::global_asm!(
     HOST_TR = const offset_of!(HostState, tr),
     HOST_CR3_MSR = const HOST_CR3_MSR,
     HALF_SHIFT = const u32::BITS,
+    FPU_SCRUB = const FPU_SCRUB,
     HOST_DS = const gdt::KERNEL_DS.bits(),
     GUEST_GDT_POINTER = const offset_of!(State, gdt_pointer),
     GUEST_IDT_POINTER = const offset_of!(State, idt_pointer),

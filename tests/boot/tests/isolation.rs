@@ -75,15 +75,16 @@ fn hostile_at_some_rip(kind: &str, start: &str, end: &str) {
 // No Host address visible to a Guest.
 
 #[test]
-fn a_guest_finds_no_host_address_in_anything_it_can_read() {
+fn a_guest_finds_no_host_address_in_the_switcher_its_registers_or_its_boot_and_shared_pages() {
     let out = boot_guests("guests=2 guest-test=pointer-scan");
     let lines = console(&out, 1);
     let verdict = lines
         .iter()
         .find(|l| l.contains(" bytes read, "))
         .unwrap_or_else(|| panic!("no verdict\n{}", out.report()));
-    // Two code pages, the kept part of the registers page, two state
-    // pages, the boot information, and two words of the shared page; and
+    // Two code pages, the kept part of the registers page (with one exit's
+    // FPU state, FPU area and frame copied into it), two state pages, the
+    // boot information, and two words of the shared page; and
     // the scan found the one it was shown, where it was put, so it reads
     // what it claims to.
     // (The registers page is at 0xffffffffffe02000.)
