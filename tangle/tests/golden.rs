@@ -72,6 +72,10 @@ fn where_maps_generated_lines_to_the_book() {
     assert_eq!(run.stdout.trim(), "src-book/boot.md:44:1");
     let run = book.run(&["where", "generated/kernel/main.rs:999"]);
     assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("the book produces no line 999 in generated/kernel/main.rs"), "{}", run.stderr);
+    let run = book.run(&["where", "generated/kernel/mian.rs:1"]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("the book produces no file generated/kernel/mian.rs"), "{}", run.stderr);
 }
 
 #[test]
