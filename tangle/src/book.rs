@@ -1,6 +1,6 @@
 //! The whole book: every chapter SUMMARY.md names, read in reading order.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,10 +40,17 @@ impl Book {
                 return book;
             }
         };
-        let mut listed = BTreeSet::new();
+        let mut listed = BTreeMap::new();
         for entry in entries {
             let file = format!("{BOOK_DIR}/{}", entry.path.trim_start_matches("./"));
-            listed.insert(file.clone());
+            if let Some(first) = listed.get(&file) {
+                book.errors.push(Diagnostic::new(
+                    &entry.loc,
+                    format!("{file} is listed twice in SUMMARY.md (first at {first}): a chapter has one place in the book"),
+                ));
+                continue;
+            }
+            listed.insert(file.clone(), entry.loc.clone());
             match read_text(root, &file, &mut book.errors) {
                 Ok(text) => book.chapters.push(Chapter::parse(&entry.title, &file, entry.part, text)),
                 Err(err) if err.kind() == io::ErrorKind::NotFound => book.errors.push(Diagnostic::new(
@@ -63,10 +70,10 @@ impl Book {
     /// A chapter on disk that SUMMARY.md does not list is never read by
     /// mdbook or tangled; if it holds tags or tangled code, that is surely a
     /// mistake, reported at its first tag or block.
-    fn unlisted(&mut self, listed: &BTreeSet<String>) {
+    fn unlisted(&mut self, listed: &BTreeMap<String, Loc>) {
         let mut files = Vec::new();
         markdown_files(&self.root.join(BOOK_DIR), BOOK_DIR, &mut files);
-        for file in files.into_iter().filter(|f| !listed.contains(f) && !f.ends_with("/SUMMARY.md")) {
+        for file in files.into_iter().filter(|f| !listed.contains_key(f) && !f.ends_with("/SUMMARY.md")) {
             let mut ignored = Vec::new();
             let Ok(text) = read_text(&self.root, &file, &mut ignored) else { continue };
             // Cheap test first: no tag and no attribute, nothing to parse.

@@ -424,7 +424,20 @@ fn check_output_path(path: &str) -> Result<(), (usize, String)> {
                 let why = if depth < 0 { "escapes generated/" } else { "must not contain `..`: write the path without it, so that each file has one name" };
                 return Err((at, why.into()));
             }
-            _ => depth += 1,
+            _ => {
+                depth += 1;
+                if part.ends_with('.') {
+                    return Err((at + part.len() - 1, format!("has a name ending in `.` (`{part}`), which Windows drops: it would be a second spelling of `{}`", part.trim_end_matches('.'))));
+                }
+                let stem = part.split('.').next().unwrap_or(part).to_ascii_uppercase();
+                let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+                    || (stem.len() == 4
+                        && (stem.starts_with("COM") || stem.starts_with("LPT"))
+                        && stem.as_bytes()[3].is_ascii_digit());
+                if reserved {
+                    return Err((at, format!("has the name `{part}`, which Windows reserves for a device (as it does CON, PRN, AUX, NUL, COM1 and LPT1, whatever their extension)")));
+                }
+            }
         }
         at += part.len() + 1;
     }
@@ -482,6 +495,11 @@ mod tests {
         assert_eq!(check_output_path("a b.rs").unwrap_err().0, 1);
         assert!(check_output_path("x.rs.tangle-tmp").is_err());
         assert!(check_output_path(".cargo/config.toml").is_ok());
+        assert_eq!(check_output_path("kernel/src/aux.rs").unwrap_err().0, 11);
+        assert!(check_output_path("kernel/lpt1").is_err());
+        assert!(check_output_path("kernel/auxv.rs").is_ok());
+        assert!(check_output_path("kernel/com.rs").is_ok());
+        assert_eq!(check_output_path("a./b.rs").unwrap_err().0, 1);
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn tags(index: &Index, errors: &mut Vec<Diagnostic>) {
                 )),
                 None => errors.push(Diagnostic::new(
                     &tag.loc,
-                    format!("tag {} is in a chapter outside the seven parts (put it under a part heading in SUMMARY.md)", tag.id),
+                    format!("tag {} is in a chapter outside the seven parts, which holds no tags (list the chapter under a part heading in SUMMARY.md, or remove the tag)", tag.id),
                 )),
                 _ => {}
             }
@@ -278,7 +278,7 @@ fn tags_reach_output(index: &Index, errors: &mut Vec<Diagnostic>) {
             } else if !owned.iter().any(|target| reached.contains(target)) {
                 errors.push(Diagnostic::new(
                     &tag.loc,
-                    format!("tag {}: none of its code reaches an output file", tag.id),
+                    format!("tag {}: none of its code reaches an output file (no file includes its chunks, directly or through others)", tag.id),
                 ));
             }
         }

@@ -277,3 +277,37 @@ fn unreadable_chapter_is_not_called_missing() {
     let errors = b.errors();
     assert_errors(&errors, &[("src-book/SUMMARY.md:4:9", "cannot read chapter `Dir` (src-book/dir.md)")]);
 }
+
+#[test]
+fn output_paths_windows_would_read_otherwise() {
+    let text = "P:010 Device.\n\n```rust file=kernel/aux.rs\nfn a() {}\n```\n\n\
+                P:020 Dot.\n\n```rust file=kernel./main.rs\nfn b() {}\n```\n";
+    assert_errors(
+        &book(&[("a.md", text)]).errors(),
+        &[
+            ("src-book/a.md:3:21", "output path `kernel/aux.rs` has the name `aux.rs`, which Windows reserves for a device"),
+            ("src-book/a.md:9:20", "output path `kernel./main.rs` has a name ending in `.` (`kernel.`)"),
+        ],
+    );
+}
+
+#[test]
+fn chapter_listed_twice() {
+    let summary = "# Preparation\n\n- [A](a.md)\n- [A again](./a.md)\n";
+    let errors = book_with_summary(summary, &[("a.md", MAIN)]).errors();
+    assert_errors(&errors, &[("src-book/SUMMARY.md:4:13", "src-book/a.md is listed twice in SUMMARY.md (first at src-book/SUMMARY.md:3:7)")]);
+}
+
+#[test]
+fn tag_outside_the_parts_advice() {
+    let summary = "[Intro](intro.md)\n\n# Preparation\n\n- [A](a.md)\n";
+    let intro = "# Intro\n\nP:005 A tag in the introduction.\n";
+    let errors = book_with_summary(summary, &[("intro.md", intro), ("a.md", MAIN)]).errors();
+    assert_errors(
+        &errors,
+        &[
+            ("src-book/intro.md:3:1", "tag P:005 has no code"),
+            ("src-book/intro.md:3:1", "tag P:005 is in a chapter outside the seven parts, which holds no tags (list the chapter under a part heading"),
+        ],
+    );
+}
