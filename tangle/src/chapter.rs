@@ -143,6 +143,10 @@ pub struct Chapter {
     pub blocks: Vec<Block>,
     /// Errors found while reading this chapter alone.
     pub errors: Vec<Diagnostic>,
+    /// The tags that own a block meant to be tangled but whose attributes
+    /// were wrong: that block is reported, and the tag is not also said to
+    /// have no code.
+    pub rejected: Vec<usize>,
 }
 
 impl Chapter {
@@ -154,10 +158,11 @@ impl Chapter {
             tags: Vec::new(),
             blocks: Vec::new(),
             errors: Vec::new(),
+            rejected: Vec::new(),
         };
         reader.read();
-        let Reader { tags, blocks, errors, .. } = reader;
-        Chapter { title: title.to_string(), file: file.to_string(), part, tags, blocks, errors, text }
+        let Reader { tags, blocks, errors, rejected, .. } = reader;
+        Chapter { title: title.to_string(), file: file.to_string(), part, tags, blocks, errors, rejected, text }
     }
 
     /// The byte range of tagged block `i`'s prose and code: from its tag to
@@ -175,6 +180,7 @@ struct Reader<'a> {
     tags: Vec<Tag>,
     blocks: Vec<Block>,
     errors: Vec<Diagnostic>,
+    rejected: Vec<usize>,
 }
 
 impl Reader<'_> {
@@ -256,13 +262,16 @@ impl Reader<'_> {
     }
 
     /// Reads `lang file=path` and friends. Returns None for a block that is
-    /// not tangled, or whose attributes are wrong (after reporting them).
+    /// not tangled, or whose attributes are wrong (after reporting them,
+    /// each at its own column of the fence line).
     fn attributes(&mut self, info: &str, offset: usize) -> Option<(String, Target, bool)> {
         let mut words = info.split_whitespace();
         let lang = words.next().unwrap_or("").to_string();
+        let positions = word_offsets(self.text, offset, info);
         let mut target = None;
         let mut ok = true;
-        for word in words {
+        for (k, word) in words.enumerate() {
+            let at = positions.get(k + 1).copied().unwrap_or(offset);
             let parsed = match word.split_once('=') {
                 Some(("file+", path)) => Some((Target::File(path.to_string()), true)),
                 Some(("file", path)) => Some((Target::File(path.to_string()), false)),
@@ -271,33 +280,65 @@ impl Reader<'_> {
                 _ => None,
             };
             let Some(parsed) = parsed else {
-                self.error(offset, format!("unknown code block attribute `{word}` (expected file=, file+=, chunk= or chunk+=)"));
+                let key = word.split_once('=').map_or(word, |(key, _)| key);
+                let hint = crate::suggest::closest(key, ATTRIBUTES.iter().copied())
+                    .map_or(String::new(), |k| format!(": did you mean `{k}=`?"));
+                self.error(at, format!("unknown code block attribute `{word}` (expected file=, file+=, chunk= or chunk+=){hint}"));
                 ok = false;
                 continue;
             };
             if target.is_some() {
-                self.error(offset, "a code block may target only one file or chunk");
+                self.error(at, format!("a second target `{word}`: a code block may target only one file or chunk"));
                 ok = false;
+                continue;
+            }
+            let value_at = at + word.find('=').map_or(0, |i| i + 1);
+            match &parsed.0 {
+                Target::File(path) => {
+                    if let Err((i, why)) = check_output_path(path) {
+                        // Point at the character at fault when the fence
+                        // line spells the path as the info string does.
+                        let exact = self.text.get(value_at..value_at + path.len()) == Some(path.as_str());
+                        self.error(if exact { value_at + i } else { at }, format!("output path `{path}` {why}"));
+                        ok = false;
+                    }
+                }
+                Target::Chunk(name) => {
+                    if !valid_chunk_name(name) {
+                        self.error(value_at, format!("chunk name `{name}` must be kebab-case (lowercase letters, digits and hyphens, starting with a letter), like `serial-init`"));
+                        ok = false;
+                    }
+                }
             }
             target = Some(parsed);
         }
-        let (target, append) = target?;
-        match &target {
-            Target::File(path) => {
-                if let Err(why) = check_output_path(path) {
-                    self.error(offset, format!("output path `{path}` {why}"));
-                    ok = false;
-                }
-            }
-            Target::Chunk(name) => {
-                if !valid_chunk_name(name) {
-                    self.error(offset, format!("chunk name `{name}` must be kebab-case, like `serial-init`"));
-                    ok = false;
-                }
-            }
+        if !ok && let Some(tag) = self.tags.len().checked_sub(1) {
+            self.rejected.push(tag);
         }
+        let (target, append) = target?;
         ok.then_some((lang, target, append))
     }
+}
+
+/// The attribute names a tangled block may use.
+const ATTRIBUTES: [&str; 4] = ["file", "file+", "chunk", "chunk+"];
+
+/// The byte offset in `text` of each whitespace-separated word of the info
+/// string `info`, found on the fence line that starts at `fence`. Where the
+/// fence line spells a word differently (an escape, an entity) the offsets
+/// stop, and callers fall back to the fence.
+fn word_offsets(text: &str, fence: usize, info: &str) -> Vec<usize> {
+    let line_end = text[fence..].find('\n').map_or(text.len(), |i| fence + i);
+    let line = &text[fence..line_end];
+    let fence_char = line.chars().next().unwrap_or('`');
+    let mut at = fence + (line.len() - line.trim_start_matches(fence_char).len());
+    let mut offsets = Vec::new();
+    for word in info.split_whitespace() {
+        let Some(found) = text[at..line_end].find(word) else { break };
+        offsets.push(at + found);
+        at += found + word.len();
+    }
+    offsets
 }
 
 enum TagShape {
@@ -343,32 +384,68 @@ fn fence_is_closed(source: &str) -> bool {
         && last.chars().all(|c| c == fence_char)
 }
 
-/// An output path must stay inside `generated/`.
-fn check_output_path(path: &str) -> Result<(), &'static str> {
+/// The characters an output path may hold besides the `/` between its
+/// components: ASCII letters, digits, `.`, `_` and `-`, the portable file
+/// name characters of POSIX. Every file system, shell and compiler message
+/// carries them unchanged, and none of them separates anything.
+fn portable(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+}
+
+/// An output path must stay inside `generated/` and name one file the same
+/// way on every system. On error, returns the byte offset in `path` of the
+/// fault, and why.
+fn check_output_path(path: &str) -> Result<(), (usize, String)> {
     if path.is_empty() {
-        return Err("is empty");
+        return Err((0, "is empty".into()));
     }
-    if path.starts_with('/') || path.starts_with('\\') || path.contains(':') {
-        return Err("is absolute: output paths are relative to generated/");
+    if path.starts_with('/') {
+        return Err((0, "is absolute: output paths are relative to generated/".into()));
+    }
+    if let Some((i, c)) = path.char_indices().find(|&(_, c)| c != '/' && !portable(c)) {
+        let why = match c {
+            '\\' => "holds a backslash, which Windows reads as a directory separator: separate directories with `/`".to_string(),
+            ':' => "holds a colon, which Windows reads as a drive or stream separator and which would break the `FILE:LINE:COL` locations that `tangle where` and `make build` read".to_string(),
+            _ => format!(
+                "holds {}: output paths use only ASCII letters, digits, `.`, `_` and `-`, with `/` between directories",
+                if c.is_control() || c.is_whitespace() { format!("the character {c:?}") } else { format!("`{c}`") }
+            ),
+        };
+        return Err((i, why));
     }
     let mut depth = 0i32;
+    let mut at = 0;
     for part in path.split('/') {
         match part {
-            "" | "." => {}
+            "" => return Err((at, "has an empty component (`//`, or a `/` at the end): name each file one way only".into())),
+            "." => return Err((at, "has a `.` component: write the path without it, so that each file has one name".into())),
             ".." => {
                 depth -= 1;
-                if depth < 0 {
-                    return Err("escapes generated/");
+                let why = if depth < 0 { "escapes generated/" } else { "must not contain `..`: write the path without it, so that each file has one name" };
+                return Err((at, why.into()));
+            }
+            _ => {
+                depth += 1;
+                if part.ends_with('.') {
+                    return Err((at + part.len() - 1, format!("has a name ending in `.` (`{part}`), which Windows drops: it would be a second spelling of `{}`", part.trim_end_matches('.'))));
+                }
+                let stem = part.split('.').next().unwrap_or(part).to_ascii_uppercase();
+                let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+                    || (stem.len() == 4
+                        && (stem.starts_with("COM") || stem.starts_with("LPT"))
+                        && stem.as_bytes()[3].is_ascii_digit());
+                if reserved {
+                    return Err((at, format!("has the name `{part}`, which Windows reserves for a device (as it does CON, PRN, AUX, NUL, COM1 and LPT1, whatever their extension)")));
                 }
             }
-            _ => depth += 1,
         }
-    }
-    if path.split('/').any(|p| p == "..") {
-        return Err("must not contain `..`");
+        at += part.len() + 1;
     }
     if path == crate::output::MANIFEST {
-        return Err("is reserved for the tangler's manifest");
+        return Err((0, "is reserved for the tangler's manifest".into()));
+    }
+    if path.ends_with(crate::output::TEMPORARY) {
+        return Err((path.len() - crate::output::TEMPORARY.len(), format!("ends with `{}`, which the tangler's temporary files use", crate::output::TEMPORARY)));
     }
     Ok(())
 }
@@ -410,6 +487,19 @@ mod tests {
         assert!(check_output_path("../x.rs").is_err());
         assert!(check_output_path("a/../../x.rs").is_err());
         assert!(check_output_path("a/../x.rs").is_err());
+        assert_eq!(check_output_path("kernel\\src\\main.rs").unwrap_err().0, 6);
+        assert_eq!(check_output_path("c:x.rs").unwrap_err().0, 1);
+        assert_eq!(check_output_path("a/./x.rs").unwrap_err().0, 2);
+        assert_eq!(check_output_path("a//x.rs").unwrap_err().0, 2);
+        assert_eq!(check_output_path("a/").unwrap_err().0, 2);
+        assert_eq!(check_output_path("a b.rs").unwrap_err().0, 1);
+        assert!(check_output_path("x.rs.tangle-tmp").is_err());
+        assert!(check_output_path(".cargo/config.toml").is_ok());
+        assert_eq!(check_output_path("kernel/src/aux.rs").unwrap_err().0, 11);
+        assert!(check_output_path("kernel/lpt1").is_err());
+        assert!(check_output_path("kernel/auxv.rs").is_ok());
+        assert!(check_output_path("kernel/com.rs").is_ok());
+        assert_eq!(check_output_path("a./b.rs").unwrap_err().0, 1);
     }
 
     #[test]

@@ -142,8 +142,12 @@ fn run_where(index: &Index, position: &str) -> i32 {
             println!("{loc}");
             0
         }
-        None => {
+        None if output.contains_key(&path) => {
             eprintln!("tangle: the book produces no line {line} in generated/{path}");
+            1
+        }
+        None => {
+            eprintln!("tangle: the book produces no file generated/{path}");
             1
         }
     }

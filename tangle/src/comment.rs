@@ -8,6 +8,9 @@ pub struct CommentStyle {
 }
 
 impl CommentStyle {
+    /// The kinds of file `for_path` knows, as the error for others lists them.
+    pub const KNOWN: &str = "rs, c, h, s, asm, toml, sh, py, mk, ld, x and css, and Makefile";
+
     pub fn for_path(path: &str) -> Option<CommentStyle> {
         let name = path.rsplit('/').next().unwrap_or(path);
         let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);

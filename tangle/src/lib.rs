@@ -18,6 +18,7 @@ pub mod locate;
 pub mod output;
 pub mod part;
 pub mod preprocess;
+pub mod suggest;
 pub mod summary;
 
 /// The book's source directory, relative to the repository root.

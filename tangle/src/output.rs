@@ -18,6 +18,8 @@ use crate::expand::Output;
 
 /// The manifest's name inside `generated/`.
 pub const MANIFEST: &str = ".tangle-manifest";
+/// How the name of a temporary file being written ends.
+pub const TEMPORARY: &str = ".tangle-tmp";
 
 /// The SHA-256 of some bytes, in hex.
 pub fn digest(bytes: &[u8]) -> String {
@@ -143,7 +145,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         fs::create_dir_all(parent)?;
     }
     let mut temporary = PathBuf::from(path);
-    let name = format!(".{}.tangle-tmp", path.file_name().unwrap_or_default().to_string_lossy());
+    let name = format!(".{}{TEMPORARY}", path.file_name().unwrap_or_default().to_string_lossy());
     temporary.set_file_name(name);
     fs::write(&temporary, bytes)?;
     fs::rename(&temporary, path)
@@ -164,6 +166,18 @@ fn remove_empty_parents(root: &Path, file: &Path) {
 pub fn compare(dir: &Path, output: &Output) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let existing = list_files(dir).unwrap_or_default();
+    let old_manifest = parse_manifest(&fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default());
+    // What `tangle` would do with a file that differs from the book: rewrite
+    // it if it is as the tangler last wrote it, refuse otherwise.
+    let advice = |path: &str, bytes: &[u8]| {
+        if old_manifest.get(path).is_some_and(|h| *h == digest(bytes)) {
+            "it is stale: run `make tangle`".to_string()
+        } else {
+            format!(
+                "it was edited by hand, so `make tangle` will refuse to overwrite it: move the change into the book (`tangle where generated/{path}:LINE` shows where), or run `tangle --force` to discard it"
+            )
+        }
+    };
     for (path, file) in output {
         let on_disk = fs::read(dir.join(path)).ok();
         if on_disk.as_deref() == Some(file.text.as_bytes()) {
@@ -174,6 +188,7 @@ pub fn compare(dir: &Path, output: &Output) -> Vec<Diagnostic> {
             errors.push(Diagnostic::new(&loc, format!("generated/{path} is missing: run `make tangle`")));
             continue;
         };
+        let advice = advice(path, &on_disk);
         let on_disk = String::from_utf8_lossy(&on_disk);
         let mut new_lines = file.text.lines();
         let mut old_lines = on_disk.lines();
@@ -188,14 +203,17 @@ pub fn compare(dir: &Path, output: &Output) -> Vec<Diagnostic> {
         let origin = &file.origins[line.min(file.origins.len() - 1)];
         errors.push(Diagnostic::new(
             &origin.book_loc(1),
-            format!(
-                "generated/{path} line {} differs from what the book produces (stale or edited by hand): run `make tangle`",
-                line + 1
-            ),
+            format!("generated/{path} line {} differs from what the book produces; {advice}", line + 1),
         ));
     }
     for path in existing.iter().filter(|p| *p != MANIFEST && !output.contains_key(*p)) {
-        errors.push(Diagnostic::new(&generated_loc(path), "stray file: the book does not produce it (run `make tangle` to remove it)"));
+        let bytes = fs::read(dir.join(path)).unwrap_or_default();
+        let message = if old_manifest.get(path.as_str()).is_some_and(|h| *h == digest(&bytes)) {
+            "stray file: the book no longer produces it (`make tangle` removes it)".to_string()
+        } else {
+            "stray file: the book does not produce it, and the tangler did not write it as it is, so `make tangle` will refuse to run: move it out of generated/, or run `tangle --force` to delete it".to_string()
+        };
+        errors.push(Diagnostic::new(&generated_loc(path), message));
     }
     if fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() != Some(manifest(output).as_str()) {
         errors.push(Diagnostic::new(&generated_loc(MANIFEST), "the manifest is stale: run `make tangle`"));

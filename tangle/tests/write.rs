@@ -42,6 +42,8 @@ fn hand_edits_are_refused_until_forced() {
     assert_eq!(b.generated("b.rs").lines().last(), Some("fn b() {}"), "nothing may be written");
     let check = b.run(&["check"]);
     assert!(check.stderr.contains("src-book/a.md:4:1: error: generated/a.rs line 3 differs"), "{}", check.stderr);
+    // The advice is what `tangle` then does: refuse, until forced.
+    assert!(check.stderr.contains("edited by hand, so `make tangle` will refuse to overwrite it"), "{}", check.stderr);
     let forced = b.run(&["tangle", "--force"]);
     assert_eq!(forced.status, 0);
     assert!(!b.generated("a.rs").contains("precious"));
@@ -54,7 +56,7 @@ fn files_the_book_drops_are_removed() {
     assert_eq!(b.run(&["tangle"]).status, 0);
     write(b.root(), "src-book/a.md", "P:010 One file.\n\n```rust file=a.rs\nfn a() {}\n```\n");
     let stale = b.run(&["check"]);
-    assert!(stale.stderr.contains("generated/b.rs:1:1: error: stray file"), "{}", stale.stderr);
+    assert!(stale.stderr.contains("generated/b.rs:1:1: error: stray file: the book no longer produces it (`make tangle` removes it)"), "{}", stale.stderr);
     let run = b.run(&["tangle"]);
     assert!(run.stdout.contains("removed generated/b.rs"), "{}", run.stdout);
     assert!(!b.generated_path("b.rs").exists());
@@ -70,6 +72,12 @@ fn stray_files_are_not_deleted() {
     assert_eq!(run.status, 1);
     assert!(run.stderr.contains("generated/notes.txt:1:1: error: was not written by the tangler"), "{}", run.stderr);
     assert!(b.generated_path("notes.txt").exists());
+    // `check` says so too, and what `--force` would do, which it does.
+    let check = b.run(&["check"]);
+    assert!(check.stderr.contains("generated/notes.txt:1:1: error: stray file: the book does not produce it, and the tangler did not write it"), "{}", check.stderr);
+    assert!(check.stderr.contains("run `tangle --force` to delete it"), "{}", check.stderr);
+    assert_eq!(b.run(&["tangle", "--force"]).status, 0);
+    assert!(!b.generated_path("notes.txt").exists());
 }
 
 #[test]
@@ -79,7 +87,7 @@ fn check_finds_a_stale_file_at_its_book_line() {
     write(b.root(), "src-book/a.md", &TWO_FILES.replace("fn b() {}", "fn b() { loop {} }"));
     let run = b.run(&["check"]);
     assert_eq!(run.status, 1);
-    assert!(run.stderr.contains("src-book/a.md:8:1: error: generated/b.rs line 3 differs"), "{}", run.stderr);
+    assert!(run.stderr.contains("src-book/a.md:8:1: error: generated/b.rs line 3 differs from what the book produces; it is stale: run `make tangle`"), "{}", run.stderr);
     fs::remove_file(b.generated_path("a.rs")).unwrap();
     let run = b.run(&["check"]);
     assert!(run.stderr.contains("generated/a.rs is missing"), "{}", run.stderr);
