@@ -169,4 +169,82 @@ fn costs(console: &mut HostConsole, memory: u64) {
     row(console, "NewPageTable, a new shadow copying the kernel half", new_shadow);
     row(console, "NewPageTable, a kept shadow", kept_shadow);
     row(console, "SetEntry, a PML4 entry of the kernel half", forget);
+    hoarded_tables(console, root);
+}
+
+// H:995 kernel/src/guest_tests_values.rs, continued
+
+/// PML4 slots of the kernel's half that our tables leave empty, each
+/// pointed at the kernel's directory pointer table and read through;
+/// three shadow tables each, so that a shadow nearly reaches
+/// `guest_tables::SHADOW_TABLES` with the kernel's own.
+const HOARD_SLOTS: core::ops::Range<usize> = 300..370;
+/// Trees sharing one kernel half: one more than the shadows the Host keeps.
+const HOARD_TREES: usize = crate::shadow_cache::SHADOWS + 1;
+/// The kernel's offset within its 512 GiB slot: where each hoarding slot
+/// is read.
+const KERNEL_IN_SLOT: u64 = KERNEL_BASE & (crate::page_table::Level::Pml4.coverage() - 1);
+/// The bits every address of the upper half has set above its slot.
+const UPPER_HALF: u64 = 0xffff_0000_0000_0000;
+/// The five trees, copies of our first, sharing its kernel half.
+static mut HOARD_ROOTS: [PageTable; HOARD_TREES] =
+    [const { PageTable { entries: [crate::page_table::PageTableEntry::EMPTY; 512] } }; HOARD_TREES];
+
+/// Point every hoarding slot of the tree at `root` at the kernel's
+/// directory pointer table, and read through each, so that the Host's
+/// shadow of that tree fills three tables per slot.
+fn hoard(root: u64) {
+    let pml4 = (PHYS_MAP_BASE + root) as *mut PageTable;
+    let kernel_slot = crate::page_table::VirtAddr::new(KERNEL_BASE)
+        .expect("KERNEL_BASE is canonical")
+        .index(crate::page_table::Level::Pml4);
+    // SAFETY: `root` is one of our own trees, mapped by our direct map;
+    // the slots we write were empty (the Host shadowed nothing there), and
+    // each now names the kernel's own directory pointer table, whose
+    // pages are ours and mapped already.
+    unsafe {
+        let kernel = (*pml4).entries[kernel_slot];
+        for slot in HOARD_SLOTS {
+            (*pml4).entries[slot] = kernel;
+        }
+    }
+    for slot in HOARD_SLOTS {
+        let address = UPPER_HALF | (slot as u64) * crate::page_table::Level::Pml4.coverage() | KERNEL_IN_SLOT;
+        // SAFETY: the slot maps the kernel's image here, readable.
+        let _ = unsafe { (address as *const u64).read_volatile() };
+    }
+}
+
+/// The dearest page-table calls: a switch away from a full kernel half,
+/// one that drops a full kept shadow, and a ring of switches.
+fn hoarded_tables(console: &mut HostConsole, first: u64) {
+    hoard(first);
+    let pml4 = (PHYS_MAP_BASE + first) as *const PageTable;
+    // SAFETY: our own statics, used only here, each a copy of the hoarding
+    // tree (read through our direct map), so all share its kernel half.
+    let trees: [u64; HOARD_TREES] = core::array::from_fn(|i| unsafe {
+        (&raw mut HOARD_ROOTS[i]).write(pml4.read());
+        guest_phys(&raw const HOARD_ROOTS[i])
+    });
+    let timed = |tree: u64| {
+        let start = crate::tsc::now();
+        hcall(Hypercall::NewPageTable, [tree, 0, 0, 0]);
+        crate::tsc::now() - start
+    };
+    let full_half = timed(trees[0]);
+    for &tree in &trees[..HOARD_TREES - 1] {
+        hcall(Hypercall::NewPageTable, [tree, 0, 0, 0]);
+        hoard(tree);
+    }
+    let drop_full = timed(trees[HOARD_TREES - 1]);
+    let start = crate::tsc::now();
+    for i in 0..crate::guest_abi::RING_SLOTS {
+        crate::pv_guest::queue(Hypercall::NewPageTable, [trees[i % HOARD_TREES], 0, 0, 0]);
+    }
+    hcall(Hypercall::FlushAsync, [0; 4]);
+    let ring = crate::tsc::now() - start;
+    hcall(Hypercall::NewPageTable, [first, 0, 0, 0]);
+    row(console, "NewPageTable, a new shadow, a full kernel half in use", full_half);
+    row(console, "NewPageTable, a new shadow, dropping a full kept one", drop_full);
+    row(console, "FlushAsync, a ring of 64 NewPageTable over 5 trees", ring);
 }
