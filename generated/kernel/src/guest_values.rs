@@ -29,6 +29,11 @@ impl GuestVirt {
         VirtAddr::new(self.0).expect("checked canonical when made")
     }
 
+    /// The address `bytes` above this one, if that is one too.
+    pub fn after(self, bytes: u64) -> Option<GuestVirt> {
+        GuestVirt::new(self.0.checked_add(bytes)?)
+    }
+
     /// The address `bytes` below this one, if that is one too.
     pub fn below(self, bytes: u64) -> Option<GuestVirt> {
         GuestVirt::new(self.0.checked_sub(bytes)?)
