@@ -2,7 +2,8 @@
 // H:980 kernel/src/guest_tests_values.rs
 //! Guests that hand the Host hostile numbers (`guest-test=values-...`),
 //! one for each way a number can be wrong; a queued clock followed by a
-//! direct Halt; and the table of what each hypercall costs at its worst.
+//! direct Halt, and a queued switch followed by a page fault; and the
+//! table of what each hypercall costs at its worst.
 
 use crate::guest_abi::{Hypercall, CONSOLE_WRITE_MAX};
 use crate::hypercall::{guest_phys, hcall, HostConsole};
@@ -12,7 +13,7 @@ use crate::vectors::INVALID_OPCODE;
 use core::fmt::Write;
 
 /// The kinds this file answers, each a `guest-test=` value.
-pub const KINDS: [&str; 20] = [
+pub const KINDS: [&str; 21] = [
     "values-console-huge", "values-console-one-too-many", "values-console-wraps",
     "values-queued-console-wraps", "values-console-max-address",
     "values-console-past-end", "values-console-noncanonical", "values-stack-noncanonical",
@@ -20,6 +21,7 @@ pub const KINDS: [&str; 20] = [
     "values-set-entry-level", "values-set-entry-noncanonical", "values-gdt-slot",
     "values-idt-vector", "values-shutdown-reason", "values-clock-far-future",
     "values-trap-stack-zero", "values-queued-clock-halt", "hypercall-costs",
+    "values-stale-root",
 ];
 
 /// An address whose upper bits do not repeat bit 47.
@@ -74,6 +76,7 @@ pub fn run(kind: &str, memory: u64, console: &mut HostConsole) {
             return;
         }
         "hypercall-costs" => return costs(console, memory),
+        "values-stale-root" => return stale_root(console, memory),
         _ => unreachable!("{kind} is not one of KINDS"),
     }
     let _ = writeln!(console, "rguest: guest-test: {kind}: still alive");
@@ -247,4 +250,65 @@ fn hoarded_tables(console: &mut HostConsole, first: u64) {
     row(console, "NewPageTable, a new shadow, a full kernel half in use", full_half);
     row(console, "NewPageTable, a new shadow, dropping a full kept one", drop_full);
     row(console, "FlushAsync, a ring of 64 NewPageTable over 5 trees", ring);
+}
+
+// H:997 kernel/src/guest_tests_values.rs, continued
+
+/// What the read returns if it did not fault: nothing A maps there.
+const NOT_READ: u64 = 0x0bad_0bad;
+/// The length of `movq (%rax), %rcx`, which the handler steps over.
+const READ_LENGTH: u64 = 3;
+/// The error code `stale_root_fault` saw, or u64::MAX for none.
+static STALE_FAULT_ERROR: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(u64::MAX);
+/// Tree B: tree A without the PML4 entry for `USER_BASE`.
+static mut TREE_B: PageTable = PageTable { entries: [crate::page_table::PageTableEntry::EMPTY; 512] };
+
+core::arch::global_asm!(
+    ".globl stale_root_fault",
+    "stale_root_fault:",
+    "popq {error}(%rip)",
+    "addq ${len}, (%rsp)",
+    "iretq",
+    error = sym STALE_FAULT_ERROR,
+    len = const READ_LENGTH,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The page-fault handler: note the error code, skip the read.
+    fn stale_root_fault();
+}
+
+/// Queue a switch to tree B, then read what only tree A maps.
+fn stale_root(console: &mut HostConsole, memory: u64) {
+    use crate::layout::USER_BASE;
+    use crate::page_table::{Level, PageTableEntry, VirtAddr};
+    crate::own_tables::run(console, memory, crate::own_tables::Flaw::None);
+    let a = crate::own_tables::root();
+    let slot = VirtAddr::new(USER_BASE).expect("USER_BASE is canonical").index(Level::Pml4);
+    // SAFETY: our own static, used only here; tree A is read through our
+    // direct map, which its own entries make.
+    let b = unsafe {
+        (&raw mut TREE_B).write(((PHYS_MAP_BASE + a) as *const PageTable).read());
+        (*(&raw mut TREE_B)).entries[slot] = PageTableEntry::EMPTY;
+        guest_phys(&raw const TREE_B)
+    };
+    hcall(Hypercall::SetEntry, [a, USER_BASE, Level::Pml4 as u64, 0]);
+    let gate = Gate::for_guest(stale_root_fault as *const () as u64).to_words();
+    hcall(Hypercall::LoadIdtEntry, [crate::vectors::PAGE_FAULT, gate[0], gate[1], 0]);
+    crate::pv_guest::queue(Hypercall::NewPageTable, [b, 0, 0, 0]);
+    let word: u64;
+    // SAFETY: the read either faults, and our handler steps over it,
+    // leaving NOT_READ, or reads a word of our own memory.
+    unsafe {
+        core::arch::asm!("movq (%rax), %rcx", in("rax") USER_BASE, inout("rcx") NOT_READ => word,
+                         options(att_syntax, nostack, readonly));
+    }
+    let error = STALE_FAULT_ERROR.load(core::sync::atomic::Ordering::Relaxed);
+    let cr2 = crate::pv::read_cr2();
+    let stub = Gate::for_guest(crate::entry::stub(crate::vectors::PAGE_FAULT as usize)).to_words();
+    hcall(Hypercall::LoadIdtEntry, [crate::vectors::PAGE_FAULT, stub[0], stub[1], 0]);
+    hcall(Hypercall::NewPageTable, [a, 0, 0, 0]);
+    let _ = writeln!(console, "rguest: guest-test: values: stale-root: the read on tree B found {word:#x}; \
+                               page fault error code {error:#x} at cr2 {cr2:#x}");
 }

@@ -4,7 +4,8 @@
 //! huge, a wrapping, an unaligned or a non-canonical one and is killed
 //! with the exact reason, while its neighbour finishes and every frame and
 //! heap byte comes back; a clock set for the far future; a queued clock
-//! followed by a direct Halt; and the table of worst-case costs.
+//! followed by a direct Halt; a read after a queued switch of trees; and
+//! the table of worst-case costs.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
 
@@ -263,4 +264,20 @@ fn the_table_of_hypercall_costs_has_every_row() {
     assert!(out.lines().any(|l| l == "rguest: host: guest0 shut down (PowerOff)"), "{}", out.report());
     assert_nothing_lost(&out);
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
+}
+
+/// Calls kept in order for a page fault: a read after a queued switch to
+/// tree B is looked up in B, which does not map it, and reflected to the
+/// Guest (a not-present read from its kernel: error code 0, cr2 the
+/// address), never answered with what tree A maps there.
+#[test]
+fn a_read_after_a_queued_switch_is_looked_up_in_the_new_tree() {
+    let out = boot("guests=2 guest-test=values-stale-root", &[]);
+    let said = console(&out, 1);
+    let expected = "rguest: guest-test: values: stale-root: the read on tree B found 0xbad0bad; \
+                    page fault error code 0x0 at cr2 0x400000";
+    assert!(said.iter().any(|l| l == expected), "expected {expected:?}\n{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: guest1 shut down (PowerOff)"), "{}", out.report());
+    assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
+    assert_neighbour_fine(&out);
 }
