@@ -55,7 +55,7 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 # One boot under -icount shift=0: a Guest times every hypercall with the
 # arguments that cost the Host most (Testing the Host, "Hostile values").
 COSTS_APPEND := guests=1 guest-test=hypercall-costs
-COSTS_ROWS   := 15
+COSTS_ROWS   := 16
 
 hypercall-costs: setup build ## one boot under -icount shift=0: the worst case of every hypercall, in instructions
 	@mkdir -p target

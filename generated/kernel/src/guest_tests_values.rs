@@ -257,6 +257,58 @@ fn hoarded_tables(console: &mut HostConsole, first: u64) {
     row(console, "NewPageTable, a new shadow, dropping a full kept one", drop_full);
     row(console, "NewPageTable, copying the most, dropping a full one", copy_and_drop);
     row(console, "FlushAsync, a ring of 64 NewPageTable over 5 trees", ring);
+    let forget_gathered = gathered(trees);
+    row(console, "SetEntry, a PML4 entry over every shadow's tables", forget_gathered);
+}
+
+// H:996 kernel/src/guest_tests_values.rs, continued
+
+/// The free PML4 slot whose entry gathers the tables, past the hoarding ones.
+const GATHER_SLOT: usize = HOARD_SLOTS.end + 10;
+/// Entries of the gathering table read through: two shadow tables each.
+/// The most we found a shadow takes before it has grown by
+/// `guest_tables::SHADOW_TABLES` and is emptied (at 90 it is, and the
+/// call frees little).
+const GATHER_ENTRIES: usize = 84;
+/// The kernel's offset within its gigabyte: where each entry is read.
+const KERNEL_IN_GIGABYTE: u64 = KERNEL_BASE & (crate::page_table::Level::Pdpt.coverage() - 1);
+/// The gathering directory pointer table, shared by every tree.
+static mut GATHER_PDPT: PageTable = PageTable { entries: [crate::page_table::PageTableEntry::EMPTY; 512] };
+
+/// Gather tables under one PML4 slot in the shadow of each of `trees`,
+/// then time the `SetEntry` for that slot, which forgets them in every
+/// shadow kept.
+fn gathered(trees: [u64; HOARD_TREES]) -> u64 {
+    use crate::page_table::{Level, PageTableEntry, VirtAddr};
+    let kernel = VirtAddr::new(KERNEL_BASE).expect("KERNEL_BASE is canonical");
+    let pml4 = (PHYS_MAP_BASE + trees[0]) as *const PageTable;
+    // SAFETY: our own trees and our own static, read and written through
+    // our direct map; the slot we set was empty in every tree, and the
+    // entries we copy name the kernel's own directory, whose pages are
+    // ours and mapped already.
+    let slot = unsafe {
+        let kernel_pml4e = (*pml4).entries[kernel.index(Level::Pml4)];
+        let kernel_pdpt = (PHYS_MAP_BASE + kernel_pml4e.addr()) as *const PageTable;
+        let kernel_pdpte = (*kernel_pdpt).entries[kernel.index(Level::Pdpt)];
+        for entry in 0..GATHER_ENTRIES {
+            (*(&raw mut GATHER_PDPT)).entries[entry] = kernel_pdpte;
+        }
+        PageTableEntry::new(guest_phys(&raw const GATHER_PDPT), kernel_pml4e.flags())
+    };
+    let base = UPPER_HALF | GATHER_SLOT as u64 * Level::Pml4.coverage();
+    for &tree in &trees {
+        // SAFETY: as above.
+        unsafe { (*((PHYS_MAP_BASE + tree) as *mut PageTable)).entries[GATHER_SLOT] = slot };
+        hcall(Hypercall::NewPageTable, [tree, 0, 0, 0]);
+        for entry in 0..GATHER_ENTRIES as u64 {
+            let address = base | entry * Level::Pdpt.coverage() | KERNEL_IN_GIGABYTE;
+            // SAFETY: the entry maps the kernel's image here, readable.
+            let _ = unsafe { (address as *const u64).read_volatile() };
+        }
+    }
+    let start = crate::tsc::now();
+    hcall(Hypercall::SetEntry, [trees[0], base, Level::Pml4 as u64, 0]);
+    crate::tsc::now() - start
 }
 
 // H:997 kernel/src/guest_tests_values.rs, continued
