@@ -76,7 +76,7 @@ fuzz: setup build ## fuzz the Host: FUZZ_CALLS random hypercalls (1000000) from 
 # One boot under -icount shift=0: a Guest times every hypercall with the
 # arguments that cost the Host most (Testing the Host, "Hostile values").
 COSTS_APPEND := guests=1 guest-test=hypercall-costs
-COSTS_ROWS   := 11
+COSTS_ROWS   := 16
 
 hypercall-costs: setup build ## one boot under -icount shift=0: the worst case of every hypercall, in instructions
 	@mkdir -p target

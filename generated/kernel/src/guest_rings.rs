@@ -5,6 +5,7 @@
 //! the caller in, as the processor would have.
 
 use crate::guest::Guest;
+use crate::guest_values::GuestVirt;
 use crate::interrupts::deliver_trap;
 
 /// Bits of a general-protection fault's error code: raised by an event
@@ -40,21 +41,22 @@ pub fn software_interrupt(guest: &mut Guest) -> bool {
     let Some(Some(gate)) = guest.idt.get(vector as usize).copied() else {
         return false;
     };
-    let Some(after) = frame.rip.checked_add(length) else {
+    let Some(after) = GuestVirt::new(frame.rip).and_then(|rip| rip.after(length)) else {
         return false;
     };
     if u64::from(gate.dpl) < frame.ring() {
         return false;
     }
-    guest.regs().frame.rip = after;
+    guest.regs().frame.rip = after.as_u64();
     deliver_trap(guest, vector, None);
     true
 }
 
 /// The vector and length of the instruction at `rip`, if it is an `int`.
 fn int_at(guest: &Guest, rip: u64) -> Option<(u8, u64)> {
+    let rip = GuestVirt::new(rip)?;
     let byte = |i: u64| -> Option<u8> {
-        let gpa = guest.tables.guest_phys(&guest.memory, rip.checked_add(i)?, false)?;
+        let gpa = guest.tables.guest_phys(&guest.memory, rip.after(i)?.as_u64(), false)?;
         Some(guest.memory.bytes(gpa, 1)?[0])
     };
     for i in 0..MAX_INSTRUCTION {

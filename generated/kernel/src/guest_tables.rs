@@ -218,7 +218,21 @@ fn forget_in(phys: u64, level: Level, base: u64, first: u64, last: u64) {
 
 use crate::page_table::KERNEL_SLOTS;
 
+/// The most tables of a kernel half a new shadow starts with a copy of; a
+/// bigger half is not copied, and the new shadow fills by faults.
+pub const KERNEL_HALF_COPIED: u64 = 32;
+
 impl GuestTables {
+    /// Whether the upper half of these tables holds at most `limit`
+    /// tables below the PML4; we stop counting once it is past.
+    pub fn kernel_half_within(&self, limit: u64) -> bool {
+        let mut left = limit;
+        // SAFETY: a tree of ours, only read, not in use by the processor.
+        let pml4 = unsafe { table_at(self.pml4.start()) };
+        KERNEL_SLOTS.filter(|&slot| pml4.entries[slot].is_present())
+            .all(|slot| count_within(pml4.entries[slot].addr(), Level::Pdpt, &mut left))
+    }
+
     /// A new shadow of the Guest's tree at `root`, starting with a copy of
     /// `like`'s upper half (the Switcher's pages included); None if frames
     /// ran out.
@@ -233,6 +247,17 @@ impl GuestTables {
         }
         Some(tables)
     }
+}
+
+/// Count the table at `phys`, at `level`, and the tables below it against
+/// `left`; false as soon as there are more than `left`.
+fn count_within(phys: u64, level: Level, left: &mut u64) -> bool {
+    let Some(rest) = left.checked_sub(1) else { return false };
+    *left = rest;
+    let Some(below) = level.next() else { return true };
+    // SAFETY: a table of a tree of ours, only read.
+    let table = unsafe { table_at(phys) };
+    table.entries.iter().filter(|e| e.is_present()).all(|e| count_within(e.addr(), below, left))
 }
 
 /// A copy of the table at `phys`, at `level`, and of the tables below it

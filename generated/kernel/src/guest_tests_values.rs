@@ -2,7 +2,8 @@
 // H:980 kernel/src/guest_tests_values.rs
 //! Guests that hand the Host hostile numbers (`guest-test=values-...`),
 //! one for each way a number can be wrong; a queued clock followed by a
-//! direct Halt; and the table of what each hypercall costs at its worst.
+//! direct Halt, and a queued switch followed by a page fault; and the
+//! table of what each hypercall costs at its worst.
 
 use crate::guest_abi::{Hypercall, CONSOLE_WRITE_MAX};
 use crate::hypercall::{guest_phys, hcall, HostConsole};
@@ -12,7 +13,7 @@ use crate::vectors::INVALID_OPCODE;
 use core::fmt::Write;
 
 /// The kinds this file answers, each a `guest-test=` value.
-pub const KINDS: [&str; 20] = [
+pub const KINDS: [&str; 21] = [
     "values-console-huge", "values-console-one-too-many", "values-console-wraps",
     "values-queued-console-wraps", "values-console-max-address",
     "values-console-past-end", "values-console-noncanonical", "values-stack-noncanonical",
@@ -20,6 +21,7 @@ pub const KINDS: [&str; 20] = [
     "values-set-entry-level", "values-set-entry-noncanonical", "values-gdt-slot",
     "values-idt-vector", "values-shutdown-reason", "values-clock-far-future",
     "values-trap-stack-zero", "values-queued-clock-halt", "hypercall-costs",
+    "values-stale-root",
 ];
 
 /// An address whose upper bits do not repeat bit 47.
@@ -74,6 +76,7 @@ pub fn run(kind: &str, memory: u64, console: &mut HostConsole) {
             return;
         }
         "hypercall-costs" => return costs(console, memory),
+        "values-stale-root" => return stale_root(console, memory),
         _ => unreachable!("{kind} is not one of KINDS"),
     }
     let _ = writeln!(console, "rguest: guest-test: {kind}: still alive");
@@ -169,4 +172,202 @@ fn costs(console: &mut HostConsole, memory: u64) {
     row(console, "NewPageTable, a new shadow copying the kernel half", new_shadow);
     row(console, "NewPageTable, a kept shadow", kept_shadow);
     row(console, "SetEntry, a PML4 entry of the kernel half", forget);
+    hoarded_tables(console, root);
+}
+
+// H:995 kernel/src/guest_tests_values.rs, continued
+
+/// PML4 slots of the kernel's half that our tables leave empty, each
+/// pointed at the kernel's directory pointer table and read through;
+/// three shadow tables each, so that a shadow nearly reaches
+/// `guest_tables::SHADOW_TABLES` with the kernel's own.
+const HOARD_SLOTS: core::ops::Range<usize> = 300..370;
+/// Hoarding slots read in a tree whose shadow starts empty, to bring its
+/// kernel half to `guest_tables::KERNEL_HALF_COPIED` tables or just under:
+/// the most a switch away from it copies.
+const NEAR_LIMIT_SLOTS: core::ops::Range<usize> = 300..308;
+/// Trees sharing one kernel half: one more than the shadows the Host keeps.
+const HOARD_TREES: usize = crate::shadow_cache::SHADOWS + 1;
+/// The kernel's offset within its 512 GiB slot: where each hoarding slot
+/// is read.
+const KERNEL_IN_SLOT: u64 = KERNEL_BASE & (crate::page_table::Level::Pml4.coverage() - 1);
+/// The bits every address of the upper half has set above its slot.
+const UPPER_HALF: u64 = 0xffff_0000_0000_0000;
+/// The five trees, copies of our first, sharing its kernel half.
+static mut HOARD_ROOTS: [PageTable; HOARD_TREES] =
+    [const { PageTable { entries: [crate::page_table::PageTableEntry::EMPTY; 512] } }; HOARD_TREES];
+
+/// Point every hoarding slot of the tree at `root` at the kernel's
+/// directory pointer table, and read through each, so that the Host's
+/// shadow of that tree fills three tables per slot.
+fn hoard(root: u64, slots: core::ops::Range<usize>) {
+    let pml4 = (PHYS_MAP_BASE + root) as *mut PageTable;
+    let kernel_slot = crate::page_table::VirtAddr::new(KERNEL_BASE)
+        .expect("KERNEL_BASE is canonical")
+        .index(crate::page_table::Level::Pml4);
+    // SAFETY: `root` is one of our own trees, mapped by our direct map;
+    // the slots we write were empty (the Host shadowed nothing there), and
+    // each now names the kernel's own directory pointer table, whose
+    // pages are ours and mapped already.
+    unsafe {
+        let kernel = (*pml4).entries[kernel_slot];
+        for slot in slots.clone() {
+            (*pml4).entries[slot] = kernel;
+        }
+    }
+    for slot in slots {
+        let address = UPPER_HALF | (slot as u64) * crate::page_table::Level::Pml4.coverage() | KERNEL_IN_SLOT;
+        // SAFETY: the slot maps the kernel's image here, readable.
+        let _ = unsafe { (address as *const u64).read_volatile() };
+    }
+}
+
+/// The dearest page-table calls: a switch away from a full kernel half,
+/// one that drops a full kept shadow, and a ring of switches.
+fn hoarded_tables(console: &mut HostConsole, first: u64) {
+    hoard(first, HOARD_SLOTS);
+    let pml4 = (PHYS_MAP_BASE + first) as *const PageTable;
+    // SAFETY: our own statics, used only here, each a copy of the hoarding
+    // tree (read through our direct map), so all share its kernel half.
+    let trees: [u64; HOARD_TREES] = core::array::from_fn(|i| unsafe {
+        (&raw mut HOARD_ROOTS[i]).write(pml4.read());
+        guest_phys(&raw const HOARD_ROOTS[i])
+    });
+    let timed = |tree: u64| {
+        let start = crate::tsc::now();
+        hcall(Hypercall::NewPageTable, [tree, 0, 0, 0]);
+        crate::tsc::now() - start
+    };
+    let full_half = timed(trees[0]);
+    for &tree in &trees[..HOARD_TREES - 1] {
+        hcall(Hypercall::NewPageTable, [tree, 0, 0, 0]);
+        hoard(tree, HOARD_SLOTS);
+    }
+    let drop_full = timed(trees[HOARD_TREES - 1]);
+    hoard(trees[HOARD_TREES - 1], NEAR_LIMIT_SLOTS);
+    let copy_and_drop = timed(trees[0]);
+    let start = crate::tsc::now();
+    for i in 0..crate::guest_abi::RING_SLOTS {
+        crate::pv_guest::queue(Hypercall::NewPageTable, [trees[i % HOARD_TREES], 0, 0, 0]);
+    }
+    hcall(Hypercall::FlushAsync, [0; 4]);
+    let ring = crate::tsc::now() - start;
+    hcall(Hypercall::NewPageTable, [first, 0, 0, 0]);
+    row(console, "NewPageTable, a new shadow, a full kernel half in use", full_half);
+    row(console, "NewPageTable, a new shadow, dropping a full kept one", drop_full);
+    row(console, "NewPageTable, copying the most, dropping a full one", copy_and_drop);
+    row(console, "FlushAsync, a ring of 64 NewPageTable over 5 trees", ring);
+    let forget_gathered = gathered(trees);
+    row(console, "SetEntry, a PML4 entry over every shadow's tables", forget_gathered);
+}
+
+// H:996 kernel/src/guest_tests_values.rs, continued
+
+/// The free PML4 slot whose entry gathers the tables, past the hoarding ones.
+const GATHER_SLOT: usize = HOARD_SLOTS.end + 10;
+/// Entries of the gathering table read through: two shadow tables each.
+/// The most we found a shadow takes before it has grown by
+/// `guest_tables::SHADOW_TABLES` and is emptied (at 90 it is, and the
+/// call frees little).
+const GATHER_ENTRIES: usize = 84;
+/// The kernel's offset within its gigabyte: where each entry is read.
+const KERNEL_IN_GIGABYTE: u64 = KERNEL_BASE & (crate::page_table::Level::Pdpt.coverage() - 1);
+/// The gathering directory pointer table, shared by every tree.
+static mut GATHER_PDPT: PageTable = PageTable { entries: [crate::page_table::PageTableEntry::EMPTY; 512] };
+
+/// Gather tables under one PML4 slot in the shadow of each of `trees`,
+/// then time the `SetEntry` for that slot, which forgets them in every
+/// shadow kept.
+fn gathered(trees: [u64; HOARD_TREES]) -> u64 {
+    use crate::page_table::{Level, PageTableEntry, VirtAddr};
+    let kernel = VirtAddr::new(KERNEL_BASE).expect("KERNEL_BASE is canonical");
+    let pml4 = (PHYS_MAP_BASE + trees[0]) as *const PageTable;
+    // SAFETY: our own trees and our own static, read and written through
+    // our direct map; the slot we set was empty in every tree, and the
+    // entries we copy name the kernel's own directory, whose pages are
+    // ours and mapped already.
+    let slot = unsafe {
+        let kernel_pml4e = (*pml4).entries[kernel.index(Level::Pml4)];
+        let kernel_pdpt = (PHYS_MAP_BASE + kernel_pml4e.addr()) as *const PageTable;
+        let kernel_pdpte = (*kernel_pdpt).entries[kernel.index(Level::Pdpt)];
+        for entry in 0..GATHER_ENTRIES {
+            (*(&raw mut GATHER_PDPT)).entries[entry] = kernel_pdpte;
+        }
+        PageTableEntry::new(guest_phys(&raw const GATHER_PDPT), kernel_pml4e.flags())
+    };
+    let base = UPPER_HALF | GATHER_SLOT as u64 * Level::Pml4.coverage();
+    for &tree in &trees {
+        // SAFETY: as above.
+        unsafe { (*((PHYS_MAP_BASE + tree) as *mut PageTable)).entries[GATHER_SLOT] = slot };
+        hcall(Hypercall::NewPageTable, [tree, 0, 0, 0]);
+        for entry in 0..GATHER_ENTRIES as u64 {
+            let address = base | entry * Level::Pdpt.coverage() | KERNEL_IN_GIGABYTE;
+            // SAFETY: the entry maps the kernel's image here, readable.
+            let _ = unsafe { (address as *const u64).read_volatile() };
+        }
+    }
+    let start = crate::tsc::now();
+    hcall(Hypercall::SetEntry, [trees[0], base, Level::Pml4 as u64, 0]);
+    crate::tsc::now() - start
+}
+
+// H:997 kernel/src/guest_tests_values.rs, continued
+
+/// What the read returns if it did not fault: nothing A maps there.
+const NOT_READ: u64 = 0x0bad_0bad;
+/// The length of `movq (%rax), %rcx`, which the handler steps over.
+const READ_LENGTH: u64 = 3;
+/// The error code `stale_root_fault` saw, or u64::MAX for none.
+static STALE_FAULT_ERROR: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(u64::MAX);
+/// Tree B: tree A without the PML4 entry for `USER_BASE`.
+static mut TREE_B: PageTable = PageTable { entries: [crate::page_table::PageTableEntry::EMPTY; 512] };
+
+core::arch::global_asm!(
+    ".globl stale_root_fault",
+    "stale_root_fault:",
+    "popq {error}(%rip)",
+    "addq ${len}, (%rsp)",
+    "iretq",
+    error = sym STALE_FAULT_ERROR,
+    len = const READ_LENGTH,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The page-fault handler: note the error code, skip the read.
+    fn stale_root_fault();
+}
+
+/// Queue a switch to tree B, then read what only tree A maps.
+fn stale_root(console: &mut HostConsole, memory: u64) {
+    use crate::layout::USER_BASE;
+    use crate::page_table::{Level, PageTableEntry, VirtAddr};
+    crate::own_tables::run(console, memory, crate::own_tables::Flaw::None);
+    let a = crate::own_tables::root();
+    let slot = VirtAddr::new(USER_BASE).expect("USER_BASE is canonical").index(Level::Pml4);
+    // SAFETY: our own static, used only here; tree A is read through our
+    // direct map, which its own entries make.
+    let b = unsafe {
+        (&raw mut TREE_B).write(((PHYS_MAP_BASE + a) as *const PageTable).read());
+        (*(&raw mut TREE_B)).entries[slot] = PageTableEntry::EMPTY;
+        guest_phys(&raw const TREE_B)
+    };
+    hcall(Hypercall::SetEntry, [a, USER_BASE, Level::Pml4 as u64, 0]);
+    let gate = Gate::for_guest(stale_root_fault as *const () as u64).to_words();
+    hcall(Hypercall::LoadIdtEntry, [crate::vectors::PAGE_FAULT, gate[0], gate[1], 0]);
+    crate::pv_guest::queue(Hypercall::NewPageTable, [b, 0, 0, 0]);
+    let word: u64;
+    // SAFETY: the read either faults, and our handler steps over it,
+    // leaving NOT_READ, or reads a word of our own memory.
+    unsafe {
+        core::arch::asm!("movq (%rax), %rcx", in("rax") USER_BASE, inout("rcx") NOT_READ => word,
+                         options(att_syntax, nostack, readonly));
+    }
+    let error = STALE_FAULT_ERROR.load(core::sync::atomic::Ordering::Relaxed);
+    let cr2 = crate::pv::read_cr2();
+    let stub = Gate::for_guest(crate::entry::stub(crate::vectors::PAGE_FAULT as usize)).to_words();
+    hcall(Hypercall::LoadIdtEntry, [crate::vectors::PAGE_FAULT, stub[0], stub[1], 0]);
+    hcall(Hypercall::NewPageTable, [a, 0, 0, 0]);
+    let _ = writeln!(console, "rguest: guest-test: values: stale-root: the read on tree B found {word:#x}; \
+                               page fault error code {error:#x} at cr2 {cr2:#x}");
 }

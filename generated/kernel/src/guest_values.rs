@@ -29,6 +29,11 @@ impl GuestVirt {
         VirtAddr::new(self.0).expect("checked canonical when made")
     }
 
+    /// The address `bytes` above this one, if that is one too.
+    pub fn after(self, bytes: u64) -> Option<GuestVirt> {
+        GuestVirt::new(self.0.checked_add(bytes)?)
+    }
+
     /// The address `bytes` below this one, if that is one too.
     pub fn below(self, bytes: u64) -> Option<GuestVirt> {
         GuestVirt::new(self.0.checked_sub(bytes)?)
@@ -74,16 +79,20 @@ impl GuestVector {
 /// Nanoseconds in a second.
 const NS_PER_S: u128 = 1_000_000_000;
 
+/// The longest delay a clock may be set for, some 146 years; any longer
+/// means never, whatever the counter's rate.
+pub const CLOCK_NEVER_NS: u64 = 1 << 62;
+
 /// The counter's value `ns` nanoseconds after `now`, at `hz` ticks a
-/// second; None for 0 (disarmed) and for a deadline past the counter's
-/// 64 bits (never).
+/// second; None for 0 (disarmed) and for a delay past `CLOCK_NEVER_NS`
+/// (never); a deadline past the counter's 64 bits is its last value.
 pub fn clock_deadline(ns: u64, now: u64, hz: u64) -> Option<u64> {
-    if ns == 0 {
+    if ns == 0 || ns > CLOCK_NEVER_NS {
         return None;
     }
     // A product of two u64s fits a u128, so this cannot overflow.
     let ticks = u128::from(ns) * u128::from(hz) / NS_PER_S;
-    now.checked_add(u64::try_from(ticks).ok()?)
+    Some(now.saturating_add(u64::try_from(ticks).unwrap_or(u64::MAX)))
 }
 
 /// The level of a page-table entry, 0 for the PML4 to 3 for a page table.

@@ -107,7 +107,7 @@ pub fn has_error_code(vector: u64) -> bool {
 // H:220 kernel/src/interrupts.rs, continued
 
 /// `SetClockEvent`: raise the timer's interrupt `ns` nanoseconds from now
-/// (0, or a time past the counter's reach: never).
+/// (0, or more than `CLOCK_NEVER_NS`: never).
 pub fn set_clock_event(guest: &mut Guest, ns: u64) {
     guest.clock = clock_deadline(ns, tsc::now(), tsc::hz());
 }

@@ -276,7 +276,7 @@ mod guest_checks; // checks a well-behaved Guest makes of its Host
 // H:975 kernel/src/main.rs, continued
 mod guest_tests_rings; // Guests that test the Host's rules about rings
 
-// H:990 kernel/src/main.rs, continued
+// H:996 kernel/src/main.rs, continued
 mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
 
 // H:810 kernel/src/main.rs, continued

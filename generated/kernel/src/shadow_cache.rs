@@ -6,7 +6,7 @@
 
 use crate::guest::Guest;
 use crate::guest_memory::GuestMemory;
-use crate::guest_tables::GuestTables;
+use crate::guest_tables::{GuestTables, KERNEL_HALF_COPIED};
 use crate::guest_values::{entry_level, entry_span};
 use crate::page_table::{VirtAddr, KERNEL_SLOTS};
 use alloc::format;
@@ -30,7 +30,9 @@ pub fn new_page_table(guest: &mut Guest, root: u64) {
             guest.shadows.remove(kept)
         }
         None => {
-            let now = guest.tables.root().filter(|&now| same_kernel_half(&guest.memory, now, root));
+            let now = guest.tables.root()
+                .filter(|&now| same_kernel_half(&guest.memory, now, root))
+                .filter(|_| guest.tables.kernel_half_within(KERNEL_HALF_COPIED));
             let new = match now {
                 Some(_) => GuestTables::shadow_like(root, &guest.tables),
                 None => GuestTables::shadow(root, guest.regs_frame()),
