@@ -5,6 +5,7 @@
 //! serial transcript and QEMU's exit status, which the kernel sets through
 //! the isa-debug-exit device.
 
+pub mod guests;
 pub mod image;
 pub mod qemu;
 

@@ -5,6 +5,7 @@
 //! another give back every frame and heap byte too.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
+use boot_tests::guests::assert_nothing_lost;
 use std::time::Duration;
 
 /// Long enough for fifty thousand calls, or a thousand Guests, under
@@ -33,15 +34,6 @@ fn numbers_in(out: &Outcome, start: &str, holding: &str) -> Vec<u64> {
         .find(|l| l.starts_with(start) && l.contains(holding))
         .unwrap_or_else(|| panic!("no line starting {start:?} with {holding:?}\n{}", out.report()));
     line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect()
-}
-
-/// The Host's last line: every frame and heap byte back.
-fn assert_nothing_lost(out: &Outcome) {
-    let n = numbers_in(out, "rguest: host: free frames ", "");
-    assert_eq!(n.len(), 4, "{n:?}");
-    assert!(n[0] > 0, "{n:?}");
-    assert_eq!(n[0], n[1], "frames lost\n{}", out.report());
-    assert_eq!(n[2], n[3], "heap lost\n{}", out.report());
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! would reach; and a single step is delivered once.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
+use boot_tests::guests::{assert_nothing_lost, console};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -21,22 +22,6 @@ fn boot(cmdline: &str, icount: bool) -> Outcome {
     assert!(!out.transcript.contains(PANIC_PREFIX), "a kernel panicked\n{}", out.report());
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
     out
-}
-
-/// Guest `id`'s console lines, without the prefix.
-fn console(out: &Outcome, id: u64) -> Vec<String> {
-    let prefix = format!("guest{id}: ");
-    out.lines().filter_map(|l| l.strip_prefix(&prefix)).map(str::to_string).collect()
-}
-
-/// The Host's last line: every frame and heap byte back.
-fn assert_nothing_lost(out: &Outcome) {
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("rguest: host: free frames "))
-        .unwrap_or_else(|| panic!("no free-frames line\n{}", out.report()));
-    let n: Vec<&str> = line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).collect();
-    assert!(n.len() == 4 && n[0] == n[1] && n[2] == n[3], "the Guests lost memory: {line}");
 }
 
 /// What each process of `hello` and `rude` said, and what its kernel said

@@ -7,54 +7,11 @@
 //! followed by a direct Halt; a read after a queued switch of trees; and
 //! the table of worst-case costs.
 
-use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
+use boot_tests::{Outcome, SUCCESS_STATUS};
+use boot_tests::guests::{assert_nothing_lost, boot_guests as boot, console, counters};
 
 /// The last line of the first Guest's roll call: it booted completely.
 const BOOTED: &str = "rguest: privileged operations: guest";
-
-/// Boot with `cmdline` and the kernel image as the Guests' module, with
-/// QEMU's `extra` arguments.
-fn boot(cmdline: &str, extra: &[&str]) -> Outcome {
-    let mut boot = Boot::new(kernel_elf()).with_guest_image().append(cmdline);
-    for arg in extra {
-        boot = boot.arg(arg);
-    }
-    let out = boot.run().expect("could not start QEMU");
-    assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
-    assert!(!out.transcript.contains(PANIC_PREFIX), "the Host panicked\n{}", out.report());
-    out
-}
-
-/// Guest `id`'s console lines, in order, without the prefix.
-fn console(out: &Outcome, id: u64) -> Vec<String> {
-    let prefix = format!("guest{id}: ");
-    out.lines().filter_map(|l| l.strip_prefix(&prefix)).map(str::to_string).collect()
-}
-
-/// The numbers in guest `id`'s counter line: exits, hypercalls, traps,
-/// interrupts, ring hypercalls, injected, GDT copies.
-fn counters(out: &Outcome, id: u64) -> [u64; 7] {
-    let prefix = format!("rguest: host: guest{id} exits ");
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("no counters for guest{id}\n{}", out.report()));
-    let numbers: Vec<u64> =
-        line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect();
-    numbers.try_into().unwrap_or_else(|n| panic!("odd counter line {n:?}: {line}"))
-}
-
-/// The Host's last line: every frame and heap byte back.
-fn assert_nothing_lost(out: &Outcome) {
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("rguest: host: free frames "))
-        .unwrap_or_else(|| panic!("no free-frames line\n{}", out.report()));
-    let n: Vec<&str> = line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).collect();
-    assert_eq!(n.len(), 4, "{line}");
-    assert_eq!(n[0], n[1], "the Guests lost frames: {line}");
-    assert_eq!(n[2], n[3], "the Guests lost heap memory: {line}");
-}
 
 /// The neighbour (guest0) booted completely and shut down, the counters
 /// of both add up, nothing is lost, and QEMU left with success.

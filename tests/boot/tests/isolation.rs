@@ -5,41 +5,22 @@
 //! a well-behaved one, which must finish, and every frame and heap byte
 //! must come back.
 
-use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
-
-/// The last line a Guest's kernel prints once it is up.
-const BOOTED: &str = "rguest: privileged operations: guest";
+use boot_tests::{Outcome, SUCCESS_STATUS};
+use boot_tests::guests::console;
 
 /// Boot with `cmdline` and the kernel image as the Guests' module.
 fn boot_guests(cmdline: &str) -> Outcome {
-    let out = Boot::new(kernel_elf())
-        .with_guest_image()
-        .append(cmdline)
-        .run()
-        .expect("could not start QEMU");
-    assert!(!out.timed_out, "QEMU timed out\n{}", out.report());
-    out
+    boot_tests::guests::boot_guests(cmdline, &[])
 }
 
-/// Guest `id`'s console lines, without the prefix.
-fn console(out: &Outcome, id: u64) -> Vec<String> {
-    let prefix = format!("guest{id}: ");
-    out.lines().filter_map(|l| l.strip_prefix(&prefix)).map(str::to_string).collect()
-}
-
-/// The Host's last line: every frame and heap byte back.
+/// Every frame and heap byte back, and QEMU left with success.
 fn assert_nothing_lost(out: &Outcome) {
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("rguest: host: free frames "))
-        .unwrap_or_else(|| panic!("no free-frames line\n{}", out.report()));
-    let n: Vec<&str> = line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).collect();
-    assert_eq!(n.len(), 4, "{line}");
-    assert_eq!(n[0], n[1], "the Guests lost frames: {line}");
-    assert_eq!(n[2], n[3], "the Guests lost heap memory: {line}");
-    assert!(!out.transcript.contains(PANIC_PREFIX), "{}", out.report());
+    boot_tests::guests::assert_nothing_lost(out);
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }
+
+/// The last line a Guest's kernel prints once it is up.
+const BOOTED: &str = "rguest: privileged operations: guest";
 
 /// Boot two Guests, the second told to misbehave as `kind`; return the
 /// reason it was killed with, having checked that the first finished and

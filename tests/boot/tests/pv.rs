@@ -6,6 +6,7 @@
 //! go through the Host's copy of the Guest's own tables.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
+use boot_tests::guests::console;
 
 fn boot(cmdline: &str) -> Outcome {
     let out = Boot::new(kernel_elf()).with_guest_image().append(cmdline).run().expect("could not start QEMU");
@@ -13,12 +14,6 @@ fn boot(cmdline: &str) -> Outcome {
     assert!(!out.transcript.contains(PANIC_PREFIX), "the kernel panicked\n{}", out.report());
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
     out
-}
-
-/// Guest `id`'s console lines, without the prefix.
-fn console(out: &Outcome, id: u64) -> Vec<String> {
-    let prefix = format!("guest{id}: ");
-    out.lines().filter_map(|l| l.strip_prefix(&prefix)).map(str::to_string).collect()
 }
 
 /// The text after `prefix` on the first of `lines` that starts with it.

@@ -3,17 +3,7 @@
 //! switches between address spaces served from the shadows the Host keeps.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
-
-/// Guest `id`'s first counter line: exits, hypercalls, traps, interrupts,
-/// ring hypercalls, injected, GDT copies.
-fn counters(out: &Outcome, id: u64) -> Vec<u64> {
-    let prefix = format!("rguest: host: guest{id} exits ");
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("no counters for guest{id}\n{}", out.report()));
-    line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect()
-}
+use boot_tests::guests::{counters, page_tables};
 
 fn boot(cmdline: &str) -> Outcome {
     let out = Boot::new(kernel_elf()).with_guest_image().append(cmdline).run().expect("could not start QEMU");
@@ -22,19 +12,6 @@ fn boot(cmdline: &str) -> Outcome {
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     out
-}
-
-/// Guest `id`'s page-table counters: shadow faults, faults reflected,
-/// page-table switches, cache hits, shadows emptied.
-fn page_tables(out: &Outcome, id: u64) -> [u64; 5] {
-    let prefix = format!("rguest: host: guest{id} page tables: ");
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("no page-table counters for guest{id}\n{}", out.report()));
-    let numbers: Vec<u64> =
-        line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect();
-    numbers.try_into().unwrap_or_else(|n| panic!("odd page-table line {n:?}: {line}"))
 }
 
 /// Guest `id`'s console line that starts with `prefix`, without it.
