@@ -62,6 +62,8 @@ pub struct Counters {
     pub shadow_cache_hits: u64,
     /// Shadows emptied for growing too big.
     pub shadows_emptied: u64,
+    /// Turns that ended with calls still queued in its ring.
+    pub drains_split: u64,
     /// Times all its shadows were emptied for going over its budget (see
     /// Page tables: what a Guest pays for).
     pub budget_emptied: u64,
@@ -222,7 +224,8 @@ impl Guest {
                   ring hypercalls {}; injected {}; GDT copies {}",
                  self.id, c.exits, c.hypercalls, c.traps, c.host_interrupts, c.ring_hypercalls,
                  c.injected, c.gdt_copies);
-        println!("rguest: host: guest{} system calls through the Host {}", self.id, c.syscalls);
+        println!("rguest: host: guest{} system calls through the Host {}; drains split {}",
+                 self.id, c.syscalls, c.drains_split);
         println!("rguest: host: guest{} page tables: shadow faults {}, reflected {}; \
                   switches {}, cache hits {}; shadows emptied {}",
                  self.id, c.shadow_faults, c.reflected_faults, c.page_table_switches,

@@ -13,7 +13,7 @@ use crate::vectors::INVALID_OPCODE;
 use core::fmt::Write;
 
 /// The kinds this file answers, each a `guest-test=` value.
-pub const KINDS: [&str; 21] = [
+pub const KINDS: [&str; 24] = [
     "values-console-huge", "values-console-one-too-many", "values-console-wraps",
     "values-queued-console-wraps", "values-console-max-address",
     "values-console-past-end", "values-console-noncanonical", "values-stack-noncanonical",
@@ -21,7 +21,7 @@ pub const KINDS: [&str; 21] = [
     "values-set-entry-level", "values-set-entry-noncanonical", "values-gdt-slot",
     "values-idt-vector", "values-shutdown-reason", "values-clock-far-future",
     "values-trap-stack-zero", "values-queued-clock-halt", "hypercall-costs",
-    "values-stale-root",
+    "values-stale-root", "values-init-unaligned", "values-init-huge", "values-init-noncanonical",
 ];
 
 /// An address whose upper bits do not repeat bit 47.
@@ -63,6 +63,9 @@ pub fn run(kind: &str, memory: u64, console: &mut HostConsole) {
         "values-gdt-slot" => send(console, Hypercall::LoadGdtEntry, [u64::MAX, 0, 0, 0]),
         "values-idt-vector" => send(console, Hypercall::LoadIdtEntry, [u64::MAX, 0, 0, 0]),
         "values-shutdown-reason" => send(console, Hypercall::Shutdown, [u64::MAX, 0, 0, 0]),
+        "values-init-unaligned" => send(console, Hypercall::Init, [root + 1, 0, 0, 0]),
+        "values-init-huge" => send(console, Hypercall::Init, [u64::MAX - (PAGE_SIZE - 1), 0, 0, 0]),
+        "values-init-noncanonical" => send(console, Hypercall::Init, [NON_CANONICAL, 0, 0, 0]),
         "values-clock-far-future" => {
             hcall(Hypercall::SetClockEvent, [u64::MAX, 0, 0, 0]);
             let _ = writeln!(console, "rguest: guest-test: values: clock set u64::MAX ns ahead; halting");

@@ -50,12 +50,12 @@ fn call(guest: &mut Guest, number: u64, args: [u64; 4]) -> u64 {
 
 /// `Init`: the shared page is at guest-physical `page`.
 fn init(guest: &mut Guest, page: u64) {
-    if guest.shared.is_some() {
-        return guest.kill("Init made twice".into());
-    }
     let Some(page) = guest.memory.page(page) else {
         return guest.kill(format!("Init with shared page {page:#x} outside guest memory"));
     };
+    if guest.shared.is_some() {
+        return guest.kill("Init made twice".into());
+    }
     guest.shared = Some(page);
     let tsc_khz = tsc::hz() / 1000;
     write_shared(guest, offset_of!(SharedPage, tsc_khz), &tsc_khz);

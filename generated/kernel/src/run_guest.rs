@@ -11,16 +11,24 @@ use crate::vectors::{
     EXCEPTIONS, GENERAL_PROTECTION, INVALID_OPCODE, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT,
     SYSCALL,
 };
-use crate::{exception, gdt, guest_budget, guest_decode, guest_rings, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap};
+use crate::{exception, gdt, guest_budget, guest_decode, guest_rings, hypercalls, idle, interrupts, pit, pv, shadow, switcher, trap, tsc};
 use alloc::{format, string::String};
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
 pub fn run(guest: &mut Guest) {
     let tick = pit::ticks();
+    // The Host runs with interrupts off, so no tick can arrive while it
+    // works for the Guest: between queued calls it reads the time-stamp
+    // counter instead, against a tick's worth from now.
+    let turn_ends = tsc::now().saturating_add(tsc::hz() / pit::TIMER_HZ);
     while guest.is_running() && pit::ticks() == tick {
         // The calls it queued come first, one at a time, the clock looked
         // at between them; then the exit that followed them.
         if guest_budget::charge(guest, hypercalls::make_next_queued) {
+            if tsc::now() >= turn_ends {
+                guest.counters.drains_split += 1;
+                break; // its turn is spent: the rest of the ring waits for the next
+            }
             continue;
         }
         if let Some(Exit { frame, cr2 }) = guest.waiting.take() {

@@ -137,8 +137,9 @@ fn a_guest_touching_hundreds_of_pages_and_spawning_finishes() {
 /// The number of system calls guest `id`'s programs made through the Host.
 fn syscalls_through_the_host(out: &Outcome, id: u64) -> u64 {
     let prefix = format!("rguest: host: guest{id} system calls through the Host ");
-    let n = out.lines().find_map(|l| l.strip_prefix(prefix.as_str()))
+    let line = out.lines().find_map(|l| l.strip_prefix(prefix.as_str()))
         .unwrap_or_else(|| panic!("no system-call count for guest{id}\n{}", out.report()));
+    let n = line.split(';').next().unwrap_or_default();
     n.parse().unwrap_or_else(|_| panic!("not a count: {n:?}"))
 }
 
