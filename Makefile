@@ -10,7 +10,16 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 include kernel/kernel.mk
 
-TANGLE := cargo run --quiet --package tangle --bin tangle --
+# The tangler, without the website's preprocessor and the crates it needs
+# (tangle/Cargo.toml). TANGLE_STAMP is its build, a step of its own so that
+# its first compile shows cargo's progress; after that, `cargo run --quiet`
+# is silent.
+TANGLE_PACKAGE := --package tangle --no-default-features --bin tangle
+TANGLE := cargo run --quiet $(TANGLE_PACKAGE) --
+TANGLE_STAMP := target/.tangle-built
+TANGLE_SOURCES := Cargo.toml Cargo.lock tangle/Cargo.toml $(shell find tangle/src -name '*.rs' 2>/dev/null)
+# Compiler messages from the kernel's builds point into the book.
+KERNEL_BUILD_FILTER := $(TANGLE) rewrite
 PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 # Every kernel target installed here; the host target always is.
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
@@ -28,18 +37,24 @@ setup: ## install QEMU and the kernel target if missing
 setup-book: ## also install mdbook, at the pinned version
 	@bash .ci/setup --book
 
-tangle: ## write generated/ from the book
+$(TANGLE_STAMP): $(TANGLE_SOURCES)
+	@echo "build: the tangler, which extracts the kernel's code from the book"
+	@cargo build $(TANGLE_PACKAGE)
+	@mkdir -p $(@D) && touch $@
+
+user-build: $(TANGLE_STAMP)
+
+tangle: $(TANGLE_STAMP) ## write generated/ from the book
 	@$(TANGLE) tangle
 
-check: ## check the book, and that generated/ agrees with it
+check: $(TANGLE_STAMP) ## check the book, and that generated/ agrees with it
 	@$(TANGLE) check
 
 build: tangle ## build the user programs and the kernel; compiler messages point into the book
-	@$(USER_CARGO) --color never 2>&1 | $(TANGLE) rewrite
-	@$(KERNEL_CARGO) --color never 2>&1 | $(TANGLE) rewrite
-	@echo "kernel: $(KERNEL_ELF)"
+	@$(MAKE) --no-print-directory kernel-build
 
-qemu: setup build ## boot the kernel in QEMU (TCG) and show its serial output
+# kernel-run builds what it needs first (kernel/kernel.mk).
+qemu: setup tangle ## boot the kernel in QEMU (TCG) and show its serial output
 	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite
 
 # One boot: the bench program natively, then in a Guest, which first times
@@ -91,7 +106,7 @@ test: setup-book test-tangle test-units test-boot ## run every test
 	@echo "make test: all tests passed"
 
 test-tangle: ## the tangler's unit, golden, error-case and preprocessor tests
-	cargo test --package tangle
+	cargo test --package tangle --features mdbook
 
 test-units: ## unit tests of the kernel's pure modules, compiled for the host
 	cargo test --package units
@@ -107,18 +122,24 @@ test-boot: setup ## build the kernel for each target and boot-test it in QEMU
 			cargo test --package boot-tests; \
 	done
 
-book: setup-book ## build the website into target/book, failing on any warning
-	@cargo build --quiet --package tangle --bin mdbook-rguest
+# The preprocessor book.toml runs, built first so that cargo's progress shows.
+MDBOOK_RGUEST_STAMP := target/.mdbook-rguest-built
+$(MDBOOK_RGUEST_STAMP): $(TANGLE_SOURCES)
+	@echo "build: the tangler's mdbook preprocessor, which weaves the book into the website"
+	@cargo build --package tangle --bin mdbook-rguest
+	@mkdir -p $(@D) && touch $@
+
+book: setup-book $(MDBOOK_RGUEST_STAMP) ## build the website into target/book, failing on any warning
 	@mdbook build 2>&1 | tee target/mdbook.log
 	@if grep -Eq 'WARN|ERROR' target/mdbook.log; then echo "book: mdbook warned (see above)"; exit 1; fi
 
-serve: setup-book ## serve the website with live reload
+serve: setup-book $(MDBOOK_RGUEST_STAMP) ## serve the website with live reload
 	mdbook serve
 
-$(PARTS): ## print one part of the journey (make Guest, ...)
+$(PARTS): $(TANGLE_STAMP) ## print one part of the journey (make Guest, ...)
 	@$(TANGLE) journey $@
 
-Beer: ## print the whole journey
+Beer: $(TANGLE_STAMP) ## print the whole journey
 	@$(TANGLE) journey all
 
 clean: ## remove build output (generated/ stays: it is committed)

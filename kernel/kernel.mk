@@ -65,13 +65,25 @@ QEMU_EXTRA    ?=
 # The status QEMU exits with when the kernel reports success (0x10 * 2 + 1).
 KERNEL_SUCCESS_STATUS := 33
 
+# Cargo's output on its way to the terminal (the top-level Makefile passes
+# it through the tangler, which points compiler messages into the book),
+# then through `announce`: nothing at all when there is nothing to build,
+# else one line naming what is built, then cargo's own lines. (Recipes
+# with pipes rely on the top-level Makefile's `pipefail`.)
+KERNEL_BUILD_FILTER ?= cat
+# (Cargo waiting for another cargo's lock on its package cache is no news.)
+announce = awk -v what="$(1)" '/^ *Blocking waiting for file lock/ || /^ *Finished / && !n { next } \
+	!n++ { print what } { print; fflush() }'
+
 .PHONY: user-build kernel-build kernel-run
 
 user-build:
-	$(USER_CARGO)
+	@$(USER_CARGO) --color never 2>&1 | $(KERNEL_BUILD_FILTER) \
+		| $(call announce,build: the user programs ($(KERNEL_TARGET)))
 
 kernel-build: user-build
-	$(KERNEL_CARGO)
+	@$(KERNEL_CARGO) --color never 2>&1 | $(KERNEL_BUILD_FILTER) \
+		| $(call announce,build: the kernel ($(KERNEL_TARGET)))
 	@echo "kernel: $(KERNEL_ELF)"
 
 kernel-run: kernel-build

@@ -17,6 +17,7 @@ pub mod journey;
 pub mod locate;
 pub mod output;
 pub mod part;
+#[cfg(feature = "mdbook")]
 pub mod preprocess;
 pub mod suggest;
 pub mod summary;
