@@ -28,8 +28,10 @@ KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --inst
 .PHONY: help setup setup-book tangle check build qemu bench fuzz hypercall-costs test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
-help: ## list the targets
+help: ## list the targets, and the variables that change them
 	@grep -hE '^[A-Za-z$$()-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/' -e 's/^$$(PARTS)/Preparation.../' | sort | expand -t 16
+	@echo; echo "variables (make qemu KERNEL_APPEND=..., and so on):"
+	@grep -hE '^#: ' $(MAKEFILE_LIST) | sed -e 's/^#: //'
 
 setup: ## install QEMU and the kernel target if missing
 	@bash .ci/setup
@@ -71,12 +73,16 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 # the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to
 # target/fuzz.log, the terminal shows the progress, the kills by reason,
 # the frames and heap bytes, and any panic.
+#: FUZZ_SEED      make fuzz: the first Guest's seed (1)
+#: FUZZ_CALLS     make fuzz: how many hypercalls (1000000)
 FUZZ_SEED  ?= 1
 FUZZ_CALLS ?= 1000000
 # More words for the Host's command line, e.g. FUZZ_EXTRA=fuzz-trace.
+#: FUZZ_EXTRA     make fuzz: more words for the command line, e.g. fuzz-trace
 FUZZ_EXTRA ?=
 FUZZ_SHOWN := ^rguest: (fuzz: [^g]|host: free)|PANIC|panicked|kernel-run
 # The most the boot may take, in seconds: a Host that hangs fails, too.
+#: FUZZ_TIMEOUT   make fuzz: the most the boot may take, in seconds (1800)
 FUZZ_TIMEOUT ?= 1800
 
 fuzz: setup build ## fuzz the Host: FUZZ_CALLS random hypercalls (1000000) from seed FUZZ_SEED (1)

@@ -10,7 +10,9 @@
 
 KERNEL_MANIFEST   := kernel/Cargo.toml
 KERNEL_TARGET_DIR := target/kernel
+#: KERNEL_TARGET  the Rust target (x86_64-unknown-none if installed, else x86_64-unknown-linux-gnu)
 KERNEL_TARGET     ?= $(if $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)),x86_64-unknown-none,x86_64-unknown-linux-gnu)
+#: KERNEL_PROFILE dev (the default) or release
 KERNEL_PROFILE    ?= dev
 KERNEL_PROFILE_DIR = $(if $(filter dev,$(KERNEL_PROFILE)),debug,$(KERNEL_PROFILE))
 KERNEL_ELF         = $(KERNEL_TARGET_DIR)/$(KERNEL_TARGET)/$(KERNEL_PROFILE_DIR)/rguest
@@ -59,8 +61,10 @@ QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \
 # The kernel command line (multiboot), e.g. KERNEL_APPEND=panic-test.
 # By default the Host runs no programs itself, and launches two Guests from
 # its own image (-initrd), each running the demonstration programs.
+#: KERNEL_APPEND  the kernel command line, e.g. KERNEL_APPEND="programs=hello guests=1"
 KERNEL_APPEND ?= programs= guests=2 guest-programs=hello,ping,pong,pages,sleeper,faulty,wild
 # More QEMU arguments for one run, e.g. QEMU_EXTRA="-icount shift=0".
+#: QEMU_EXTRA     more QEMU arguments, e.g. QEMU_EXTRA="-icount shift=0"
 QEMU_EXTRA    ?=
 # The status QEMU exits with when the kernel reports success (0x10 * 2 + 1).
 KERNEL_SUCCESS_STATUS := 33
@@ -77,16 +81,16 @@ announce = awk -v what="$(1)" '/^ *Blocking waiting for file lock/ || /^ *Finish
 
 .PHONY: user-build kernel-build kernel-run
 
-user-build:
+user-build: ## build only the user programs the kernel embeds
 	@$(USER_CARGO) --color never 2>&1 | $(KERNEL_BUILD_FILTER) \
 		| $(call announce,build: the user programs ($(KERNEL_TARGET)))
 
-kernel-build: user-build
+kernel-build: user-build ## build the kernel ELF, without tangling first
 	@$(KERNEL_CARGO) --color never 2>&1 | $(KERNEL_BUILD_FILTER) \
 		| $(call announce,build: the kernel ($(KERNEL_TARGET)))
 	@echo "kernel: $(KERNEL_ELF)"
 
-kernel-run: kernel-build
+kernel-run: kernel-build ## boot the kernel as it is, with KERNEL_APPEND and QEMU_EXTRA
 	@status=0; $(QEMU) $(QEMU_FLAGS) $(QEMU_EXTRA) -kernel $(KERNEL_ELF) -initrd $(KERNEL_ELF) \
 		$(if $(KERNEL_APPEND),-append "$(KERNEL_APPEND)") || status=$$?; \
 	if [ $$status -eq $(KERNEL_SUCCESS_STATUS) ]; then \
