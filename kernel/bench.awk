@@ -91,7 +91,7 @@ END {
     if (!write) {
         printf "bench: %-32s %10s %10d\n", "hypercall round trip", "", hypercall
         print "bench:"
-        printf "bench: against the baseline for %s (%s) and issue 10's targets\n", target, baseline
+        printf "bench: against the baseline for %s (%s), and the targets\n", target, baseline
         printf "bench: %-26s %7s %9s %7s %12s  %-16s %s\n", "figure", "now", "baseline", "limit", "change", "target", "met"
     }
     rows = 0
