@@ -119,6 +119,6 @@ END {
         exit 0
     }
     against("hypercall.guest", hypercall, 0)
-    if (over) printf "bench: %d figures more than 10%% over the baseline: the boot test (tests/boot/tests/bench.rs) fails\n", over
-    if (missing) printf "bench: %d figures without a baseline for %s: `make bench-baseline`\n", missing, target
+    if (over) printf "bench: %d %s more than 10%% over the baseline: the boot test (tests/boot/tests/bench.rs) fails\n", over, over == 1 ? "figure" : "figures"
+    if (missing) printf "bench: %d %s without a baseline for %s: `make bench-baseline`\n", missing, missing == 1 ? "figure" : "figures", target
 }
