@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench fuzz hypercall-costs test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -63,11 +63,29 @@ qemu: setup tangle ## boot the kernel in QEMU (TCG) and show its serial output
 # a hypercall (tests/boot/tests/bench.rs boots the same line).
 BENCH_APPEND := programs=bench guests=1 guest-programs=bench guest-test=bench
 
-bench: setup build ## one boot under -icount shift=0: the bench natively and in a Guest, side by side
+# Each figure is then set beside its baseline (kernel/bench-baseline.txt,
+# whose top says how it is kept), the limit the boot test holds it to, and
+# issue 10's target.
+BENCH_BASELINE := kernel/bench-baseline.txt
+BENCH_AWK = awk -f kernel/bench.awk -v baseline=$(BENCH_BASELINE) -v target=$(KERNEL_TARGET)
+
+bench: setup build ## one boot under -icount shift=0: the bench natively and in a Guest, beside the baseline
 	@mkdir -p target
 	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_APPEND)" \
 		QEMU_EXTRA="-icount shift=0" > target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
-	@awk -f kernel/bench.awk target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+	@$(BENCH_AWK) target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+
+# The baseline, rewritten on purpose: `make bench` for every kernel target
+# installed here, then its figures replace that target's lines.
+bench-baseline: setup tangle ## rewrite kernel/bench-baseline.txt from `make bench` on each target; commit it with the change
+	@for target in $(KERNEL_TARGETS); do \
+		echo "== bench, kernel built for $$target"; \
+		$(MAKE) --no-print-directory bench KERNEL_TARGET=$$target; \
+		awk -f kernel/bench.awk -v baseline=$(BENCH_BASELINE) -v target=$$target -v write=1 target/bench.log > target/bench-baseline.new; \
+		mv target/bench-baseline.new $(BENCH_BASELINE); \
+	done
+	@git --no-pager diff --stat -- $(BENCH_BASELINE) 2>/dev/null || true
+	@echo "bench-baseline: $(BENCH_BASELINE) rewritten; commit it with the change that earns it"
 
 # One boot: fuzzing Guests, one after another from seed FUZZ_SEED on, until
 # the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to
