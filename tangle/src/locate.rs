@@ -214,3 +214,234 @@ pub fn rewrite(output: &Output, text: &str) -> String {
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expand::{GeneratedFile, Origin};
+
+    /// `generated/kernel/src/cmdline.rs`: lines 1..=40 from memory.md, line
+    /// L at book line L + 32; `console.rs`: line L at serial.md L + 168,
+    /// except its lines 10..=12, which come from another chapter's chunk.
+    fn output() -> Output {
+        let file = |lines: usize, book: &dyn Fn(usize) -> (&'static str, usize)| {
+            let origins = (1..=lines)
+                .map(|l| {
+                    let (file, line) = book(l);
+                    Origin::Code { loc: Loc { file: file.to_string(), line, col: 1 }, col_shift: 0 }
+                })
+                .collect();
+            GeneratedFile { text: "x\n".repeat(lines), origins }
+        };
+        let mut output = Output::new();
+        output.insert("kernel/src/cmdline.rs".into(), file(40, &|l| ("src-book/preparation/memory.md", l + 32)));
+        output.insert(
+            "kernel/src/console.rs".into(),
+            file(20, &|l| match l {
+                10..=12 => ("src-book/host/console.md", l + 990),
+                _ => ("src-book/preparation/serial.md", l + 168),
+            }),
+        );
+        output
+    }
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(rewrite(&output(), input), expected);
+    }
+
+    #[test]
+    fn an_error_with_a_note_in_another_file_widens_the_gutter() {
+        check(
+            "\
+error[E0599]: no method named `no_such_method` found for struct `Console` in the current scope
+  --> generated/kernel/src/cmdline.rs:33:17
+   |
+33 |         console.no_such_method();
+   |                 ^^^^^^^^^^^^^^ method not found in `Console`
+   |
+  ::: generated/kernel/src/console.rs:14:1
+   |
+14 | pub struct Console;
+   | ------------------ method `no_such_method` not found for this struct
+
+error: could not compile `rguest-kernel` (bin \"rguest\") due to 1 previous error
+",
+            "\
+error[E0599]: no method named `no_such_method` found for struct `Console` in the current scope
+   --> src-book/preparation/memory.md:65:17 (generated/kernel/src/cmdline.rs:33:17)
+    |
+65  |         console.no_such_method();
+    |                 ^^^^^^^^^^^^^^ method not found in `Console`
+    |
+   ::: src-book/preparation/serial.md:182:1 (generated/kernel/src/console.rs:14:1)
+    |
+182 | pub struct Console;
+    | ------------------ method `no_such_method` not found for this struct
+
+error: could not compile `rguest-kernel` (bin \"rguest\") due to 1 previous error
+",
+        );
+    }
+
+    #[test]
+    fn a_multi_line_span_keeps_its_drawing() {
+        check(
+            "\
+error[E0308]: mismatched types
+  --> generated/kernel/src/cmdline.rs:34:22
+   |
+34 |           let s: u32 = self.has(
+   |  ________________---___^
+   | |                |
+   | |                expected due to this
+35 | |             \"x\",
+36 | |         );
+   | |_________^ expected `u32`, found `bool`
+",
+            "\
+error[E0308]: mismatched types
+  --> src-book/preparation/memory.md:66:22 (generated/kernel/src/cmdline.rs:34:22)
+   |
+66 |           let s: u32 = self.has(
+   |  ________________---___^
+   | |                |
+   | |                expected due to this
+67 | |             \"x\",
+68 | |         );
+   | |_________^ expected `u32`, found `bool`
+",
+        );
+    }
+
+    #[test]
+    fn warnings_with_help_snippets_and_elisions() {
+        check(
+            "\
+warning: unused variable: `console`
+  --> generated/kernel/src/cmdline.rs:32:13
+   |
+32 |         let console = crate::console::Console;
+   |             ^^^^^^^
+   |
+help: if this is intentional, prefix it with an underscore
+   |
+32 -         let console = crate::console::Console;
+32 +         let _console = crate::console::Console;
+   |
+
+warning: method `scratch` is never used
+  --> generated/kernel/src/cmdline.rs:30:12
+   |
+9  | impl<'a> Cmdline<'a> {
+   | -------------------- method in this implementation
+...
+30 |     pub fn scratch(&self) -> u32 {
+   |            ^^^^^^^
+   |
+   = note: `#[warn(dead_code)]` (part of `#[warn(unused)]`) on by default
+
+warning: `rguest-kernel` (bin \"rguest\") generated 2 warnings
+",
+            "\
+warning: unused variable: `console`
+  --> src-book/preparation/memory.md:64:13 (generated/kernel/src/cmdline.rs:32:13)
+   |
+64 |         let console = crate::console::Console;
+   |             ^^^^^^^
+   |
+help: if this is intentional, prefix it with an underscore
+   |
+64 -         let console = crate::console::Console;
+64 +         let _console = crate::console::Console;
+   |
+
+warning: method `scratch` is never used
+  --> src-book/preparation/memory.md:62:12 (generated/kernel/src/cmdline.rs:30:12)
+   |
+41 | impl<'a> Cmdline<'a> {
+   | -------------------- method in this implementation
+...
+62 |     pub fn scratch(&self) -> u32 {
+   |            ^^^^^^^
+   |
+   = note: `#[warn(dead_code)]` (part of `#[warn(unused)]`) on by default
+
+warning: `rguest-kernel` (bin \"rguest\") generated 2 warnings
+",
+        );
+    }
+
+    #[test]
+    fn narrower_numbers_narrow_the_gutter() {
+        // Generated line 100 comes from book line 8: the gutter shrinks.
+        let mut output = Output::new();
+        let origins = (1..=120usize)
+            .map(|l| {
+                let line = l.saturating_sub(92).max(1);
+                Origin::Code { loc: Loc { file: "src-book/a.md".into(), line, col: 1 }, col_shift: 0 }
+            })
+            .collect();
+        output.insert("a.rs".into(), GeneratedFile { text: "x\n".repeat(120), origins });
+        let input = "error: x\n   --> generated/a.rs:100:5\n    |\n100 |     bad();\n    |     ^^^\n";
+        let want = "error: x\n --> src-book/a.md:8:5 (generated/a.rs:100:5)\n  |\n8 |     bad();\n  |     ^^^\n";
+        assert_eq!(rewrite(&output, input), want);
+    }
+
+    #[test]
+    fn a_snippet_crossing_into_another_chapter_says_where() {
+        check(
+            "\
+error: x
+  --> generated/kernel/src/console.rs:9:1
+   |
+9  | a
+10 | b
+   | ^
+",
+            "\
+error: x
+    --> src-book/preparation/serial.md:177:1 (generated/kernel/src/console.rs:9:1)
+     |
+177  | a
+    ::: src-book/host/console.md:1000:1 (generated/kernel/src/console.rs:10:1)
+1000 | b
+     | ^
+",
+        );
+    }
+
+    #[test]
+    fn lines_not_from_generated_are_left_alone() {
+        let input = "\
+error[E0061]: this function takes 1 argument but 2 arguments were supplied
+  --> generated/kernel/src/cmdline.rs:16:25
+   |
+16 |         Cmdline { text: core::str::from_utf8(bytes, 1) }
+   |                         ^^^^^^^^^^^^^^^^^^^^      - unexpected argument
+   |
+note: function defined here
+  --> /rustc/abc/library/core/src/str/converts.rs:87:14
+   |
+87 | pub const fn from_utf8(v: &[u8]) -> Result<&str, Utf8Error> {
+   |              ^^^^^^^^^
+panicked at src/main.rs:10:5
+ 12 | not a snippet
+";
+        let want = "\
+error[E0061]: this function takes 1 argument but 2 arguments were supplied
+  --> src-book/preparation/memory.md:48:25 (generated/kernel/src/cmdline.rs:16:25)
+   |
+48 |         Cmdline { text: core::str::from_utf8(bytes, 1) }
+   |                         ^^^^^^^^^^^^^^^^^^^^      - unexpected argument
+   |
+note: function defined here
+  --> /rustc/abc/library/core/src/str/converts.rs:87:14
+   |
+87 | pub const fn from_utf8(v: &[u8]) -> Result<&str, Utf8Error> {
+   |              ^^^^^^^^^
+panicked at src/main.rs:10:5
+ 12 | not a snippet
+";
+        check(input, want);
+    }
+}
