@@ -109,20 +109,26 @@ impl<'o> Rewriter<'o> {
 
     /// Whether `line` is part of the diagnostic being held back.
     fn continues(&self, line: &str) -> bool {
-        !line.trim().is_empty()
-            && !matches!(classify(line, self.width), SnippetLine::Other(_))
-            || line.starts_with("...")
-            || line.starts_with("help:")
-            || line.starts_with("note:")
+        let snippet = !line.trim().is_empty() && !matches!(classify(line, self.width), SnippetLine::Other(_));
+        snippet || line.starts_with("...") || line.starts_with("help:") || line.starts_with("note:")
     }
 
     fn render(&self, lines: &[String]) -> Vec<String> {
-        // Each line, with the book location it now shows (for a numbered
-        // line of generated code: the book line; for a location: the book
-        // file, if the position is in generated/).
+        /// A line as it will be printed, before the new width is known.
+        enum Row {
+            /// Printed as it is: `...`, `help: ...`.
+            Whole(String),
+            /// A `-->` or `:::` line: indented by the gutter's width.
+            Location(String),
+            /// A gutter line: its number, if any, then the rest from the
+            /// space before the gutter mark on.
+            Gutter(Option<usize>, String),
+        }
+        // The generated file the current snippet shows, if it is one of
+        // ours, and the book file its numbers are now read against.
         let mut generated: Option<String> = None;
         let mut book_file: Option<String> = None;
-        let mut rows: Vec<(Option<String>, Option<usize>, String)> = Vec::new();
+        let mut rows = Vec::new();
         for line in lines {
             match classify(line, self.width) {
                 SnippetLine::Location(marker, rest) => {
@@ -130,37 +136,36 @@ impl<'o> Rewriter<'o> {
                     let loc = position.as_ref().and_then(|(p, l, c)| locate(self.output, p, *l, *c));
                     generated = position.filter(|_| loc.is_some()).map(|(p, _, _)| p);
                     book_file = loc.map(|l| l.file);
-                    rows.push((Some(format!("{marker} {}", rewrite_line(self.output, rest))), None, String::new()));
+                    rows.push(Row::Location(format!("{marker} {}", rewrite_line(self.output, rest))));
                 }
                 SnippetLine::Gutter(Some(n), rest) => {
-                    let loc = generated.as_deref().and_then(|p| locate(self.output, p, n, 1));
-                    match loc {
-                        Some(loc) => {
+                    match generated.as_deref().and_then(|p| locate(self.output, p, n, 1).map(|loc| (p, loc))) {
+                        Some((path, loc)) => {
                             if book_file.as_deref() != Some(loc.file.as_str()) {
-                                let here = format!("{}/{}:{n}:1", crate::GENERATED_DIR, generated.as_deref().unwrap_or(""));
-                                rows.push((Some(format!("::: {loc} ({here})")), None, String::new()));
+                                let here = format!("{GENERATED_DIR}/{path}:{n}:1");
+                                rows.push(Row::Location(format!("::: {loc} ({here})")));
                                 book_file = Some(loc.file.clone());
                             }
-                            rows.push((None, Some(loc.line), rest.to_string()));
+                            rows.push(Row::Gutter(Some(loc.line), rest.to_string()));
                         }
-                        None => rows.push((None, Some(n), rest.to_string())),
+                        None => rows.push(Row::Gutter(Some(n), rest.to_string())),
                     }
                 }
-                SnippetLine::Gutter(None, rest) => rows.push((None, None, rest.to_string())),
-                SnippetLine::Other(text) => {
-                    rows.push((Some(format!("\u{0}{}", rewrite_line(self.output, text))), None, String::new()))
-                }
+                SnippetLine::Gutter(None, rest) => rows.push(Row::Gutter(None, rest.to_string())),
+                SnippetLine::Other(text) => rows.push(Row::Whole(rewrite_line(self.output, text))),
             }
         }
-        let width = rows.iter().filter_map(|r| r.1).map(|n| n.to_string().len()).max().unwrap_or(self.width).max(1);
+        let numbers = rows.iter().filter_map(|row| match row {
+            Row::Gutter(Some(n), _) => Some(n.to_string().len()),
+            _ => None,
+        });
+        let width = numbers.max().unwrap_or(self.width).max(1);
         rows.into_iter()
-            .map(|(whole, number, rest)| match (whole, number) {
-                (Some(text), _) => match text.strip_prefix('\u{0}') {
-                    Some(other) => other.to_string(),
-                    None => format!("{:width$}{text}", ""),
-                },
-                (None, Some(n)) => format!("{n:<width$}{rest}"),
-                (None, None) => format!("{:width$}{rest}", ""),
+            .map(|row| match row {
+                Row::Whole(text) => text,
+                Row::Location(text) => format!("{:width$}{text}", ""),
+                Row::Gutter(Some(n), rest) => format!("{n:<width$}{rest}"),
+                Row::Gutter(None, rest) => format!("{:width$}{rest}", ""),
             })
             .collect()
     }
