@@ -416,6 +416,21 @@ error: x
     }
 
     #[test]
+    fn only_a_snippet_is_held_back() {
+        // `make qemu` streams the kernel's output through the rewriter: a
+        // line outside a snippet comes out at once.
+        let output = output();
+        let mut rewriter = Rewriter::new(&output);
+        assert_eq!(rewriter.line("kernel: hello"), ["kernel: hello"]);
+        assert!(rewriter.line("  --> generated/kernel/src/cmdline.rs:33:17").is_empty());
+        assert!(rewriter.line("   |").is_empty());
+        let done = rewriter.line("");
+        assert_eq!(done[0], "  --> src-book/preparation/memory.md:65:17 (generated/kernel/src/cmdline.rs:33:17)");
+        assert_eq!(done[1..], ["   |", ""]);
+        assert!(rewriter.finish().is_empty());
+    }
+
+    #[test]
     fn lines_not_from_generated_are_left_alone() {
         let input = "\
 error[E0061]: this function takes 1 argument but 2 arguments were supplied
