@@ -17,7 +17,7 @@ usage: tangle [--root DIR] [COMMAND]
 commands:
   tangle [--force]        write generated/ from the book (the default)
   check                   check the book, and that generated/ matches it
-  journey PART            print a part's tagged blocks in order (P, Guest, ..., or all)
+  journey PART            print a part's tagged blocks in order, captioned (P, Guest, ..., or all)
   where generated/F:L[:C] print the book location that produced a generated line
   rewrite                 copy stdin to stdout, generated locations and line numbers replaced by book ones";
 
