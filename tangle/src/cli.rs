@@ -17,9 +17,9 @@ usage: tangle [--root DIR] [COMMAND]
 commands:
   tangle [--force]        write generated/ from the book (the default)
   check                   check the book, and that generated/ matches it
-  journey PART            print a part's tagged blocks in order (P, Guest, ..., or all)
+  journey PART            print a part's tagged blocks in order, captioned (P, Guest, ..., or all)
   where generated/F:L[:C] print the book location that produced a generated line
-  rewrite                 copy stdin to stdout, generated locations replaced by book ones";
+  rewrite                 copy stdin to stdout, generated locations and line numbers replaced by book ones";
 
 /// Runs the command line; returns the process exit code.
 pub fn main(args: Vec<String>) -> i32 {
@@ -155,10 +155,18 @@ fn run_where(index: &Index, position: &str) -> i32 {
 
 fn run_rewrite(index: &Index) -> i32 {
     let output = tangle(index);
+    let mut rewriter = locate::Rewriter::new(&output);
     let mut stdout = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let Ok(line) = line else { break };
-        if writeln!(stdout, "{}", locate::rewrite_line(&output, &line)).is_err() {
+        for done in rewriter.line(&line) {
+            if writeln!(stdout, "{done}").is_err() {
+                return 0;
+            }
+        }
+    }
+    for done in rewriter.finish() {
+        if writeln!(stdout, "{done}").is_err() {
             break;
         }
     }

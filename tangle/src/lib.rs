@@ -7,6 +7,7 @@
 //! `output` (write `generated/` atomically, or compare it).
 
 pub mod book;
+pub mod caption;
 pub mod chapter;
 pub mod check;
 pub mod cli;

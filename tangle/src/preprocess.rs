@@ -23,7 +23,6 @@ mod html;
 mod listing;
 mod tags;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -32,7 +31,8 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::book::Book;
-use crate::chapter::{parse_reference, Chapter, TagId};
+use crate::caption::Captions;
+use crate::chapter::{Chapter, TagId};
 use crate::expand::{BlockRef, Index};
 use crate::part::Part;
 use crate::BOOK_DIR;
@@ -157,38 +157,14 @@ pub(crate) struct Weaver<'i, 'b> {
     index: &'i Index<'b>,
     /// Each chapter's HTML page, relative to the book: `guest/start.html`.
     pages: Vec<String>,
-    /// For each chunk, the blocks that reference it, in reading order.
-    users: BTreeMap<&'b str, Vec<BlockRef>>,
-    /// For each block of each chapter, its number among the pieces of its
-    /// file or chunk (0 for the definition).
-    numbers: Vec<Vec<usize>>,
+    /// What each block's caption says (shared with the terminal journey).
+    captions: Captions<'i, 'b>,
 }
 
 impl<'i, 'b> Weaver<'i, 'b> {
     fn new(index: &'i Index<'b>, pages: &[Page]) -> Self {
-        let chapters = &index.book.chapters;
-        let mut users: BTreeMap<&'b str, Vec<BlockRef>> = BTreeMap::new();
-        let mut numbers: Vec<Vec<usize>> = chapters.iter().map(|c| vec![0; c.blocks.len()]).collect();
-        for (c, chapter) in chapters.iter().enumerate() {
-            for (b, block) in chapter.blocks.iter().enumerate() {
-                let me = BlockRef { chapter: c, block: b };
-                for line in &block.lines {
-                    if let Some(reference) = parse_reference(line) {
-                        let list = users.entry(reference.name).or_default();
-                        if !list.contains(&me) {
-                            list.push(me);
-                        }
-                    }
-                }
-            }
-        }
-        for pieces in index.pieces.values() {
-            for (n, piece) in pieces.iter().enumerate() {
-                numbers[piece.chapter][piece.block] = n;
-            }
-        }
         let pages = pages.iter().map(|p| html::html_path(&p.path)).collect();
-        Weaver { index, pages, users, numbers }
+        Weaver { index, pages, captions: Captions::new(index) }
     }
 
     fn chapter(&self, c: usize) -> String {
@@ -209,7 +185,7 @@ impl<'i, 'b> Weaver<'i, 'b> {
 
     /// The anchor of a block: `chunk-init-calls-0`.
     fn anchor(&self, r: BlockRef) -> String {
-        block_anchor(&self.index.block(r).target, self.numbers[r.chapter][r.block])
+        block_anchor(&self.index.block(r).target, self.captions.number(r))
     }
 
     /// A link from a page of chapter `from` to `anchor` in chapter `to`.
@@ -228,8 +204,7 @@ impl<'i, 'b> Weaver<'i, 'b> {
 
     /// The tag that owns a block, if any.
     fn tag(&self, r: BlockRef) -> Option<TagId> {
-        let chapter = self.index.chapter(r);
-        self.index.block(r).tag.and_then(|t| chapter.tags.get(t)).map(|t| t.id)
+        self.captions.tag(r)
     }
 }
 

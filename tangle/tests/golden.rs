@@ -115,11 +115,50 @@ fn journey_prints_a_part_in_tag_order() {
     let (a, b, c) = (out.find("P:010").unwrap(), out.find("P:020").unwrap(), out.find("P:030").unwrap());
     assert!(a < b && b < c);
     assert!(out.contains("```rust\n#![no_std]"), "attributes are stripped:\n{out}");
-    assert!(!out.contains("G:010"));
+    // G:010's prose is not in P's journey (only named, by a caption).
+    assert!(!out.contains("G:010 The Guest adds"));
     let all = book.run(&["journey", "all"]).stdout;
-    assert!(all.find("P:030").unwrap() < all.find("G:010").unwrap());
+    assert!(all.find("P:030").unwrap() < all.find("G:010 The Guest adds").unwrap());
     assert!(all.contains("[ src-book/guest/start.md ]"));
     assert_eq!(book.run(&["journey", "Q"]).status, 2);
+}
+
+#[test]
+fn journey_is_the_golden_one() {
+    // Every tangled block headed by its caption, as the website heads it:
+    // file= and chunk=, appends across chapters, a block in a list item.
+    let run = golden_book().run(&["journey", "all"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let expected = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/journey-all.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::write(&expected, &run.stdout).unwrap();
+    }
+    assert_eq!(run.stdout, fs::read_to_string(&expected).unwrap());
+}
+
+#[test]
+fn journey_captions_every_tangled_block_and_no_illustration() {
+    let book = common::book(&[(
+        "a.md",
+        "P:010 A file.\n\n```rust file=a.rs\n<<body>>\n```\n\nFor comparison:\n\n```sh\nmake Guest\n```\n\n\
+         P:020 Its body.\n\n```rust chunk=body\nfn a() {}\n```\n\n\
+         P:030 More.\n\n```rust file+=a.rs\nfn b() {}\n```\n\n```rust chunk+=body\nfn c() {}\n```\n",
+    )]);
+    let run = book.run(&["journey", "P"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let captions: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("[ P:")).collect();
+    assert_eq!(
+        captions,
+        [
+            "[ P:010 defines a.rs · continued in P:030 ]",
+            "[ P:020 defines <<body>> · used in a.rs P:010 · continued in P:030 ]",
+            "[ P:030 appends to a.rs · continued from P:010 ]",
+            "[ P:030 appends to <<body>> · continued from P:020 · used in a.rs P:010 ]",
+        ]
+    );
+    assert!(run.stdout.contains("For comparison:\n\n```sh\nmake Guest\n```"), "{}", run.stdout);
+    // Each caption stands right above its block's fence.
+    assert!(run.stdout.contains("[ P:010 defines a.rs · continued in P:030 ]\n```rust\n<<body>>"), "{}", run.stdout);
 }
 
 #[test]

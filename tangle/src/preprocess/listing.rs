@@ -146,33 +146,29 @@ fn piece_link(w: &Weaver, from: usize, to: BlockRef, label: &str) -> String {
 }
 
 fn tag_label(w: &Weaver, r: BlockRef) -> String {
-    w.tag(r).map_or_else(|| "untagged block".to_string(), |t| t.to_string())
+    w.captions.tag_label(r)
 }
 
-/// `P:020 defines ⟨init-calls⟩ · used in kernel/main.rs P:010 · continued in G:010 in The Guest`.
+/// `P:020 defines ⟨init-calls⟩ · used in kernel/main.rs P:010 · continued in G:010 in The Guest`:
+/// the parts `Captions::caption` gives (the terminal journey prints the
+/// same parts as plain text), as HTML with links.
 fn caption(w: &Weaver, r: BlockRef) -> String {
-    let block = w.index.block(r);
-    let n = w.numbers[r.chapter][r.block];
-    let pieces = w.index.pieces.get(&block.target).map_or(&[][..], Vec::as_slice);
+    let parts = w.captions.caption(r);
     let mut caption = String::from("<div class=\"rguest-caption\">");
-    if let Some(tag) = w.tag(r) {
+    if let Some(tag) = parts.tag {
         caption.push_str(&format!("<a class=\"rguest-tag\" href=\"#{}\">{tag}</a> ", tag.anchor()));
     }
-    let verb = if block.append { "appends to" } else { "defines" };
-    let kind = match block.target {
+    let kind = match parts.target {
         Target::Chunk(_) => "chunk",
         Target::File(_) => "file",
     };
-    caption.push_str(&format!("{verb} <span class=\"rguest-name rguest-{kind}\">{}</span>", name(&block.target)));
-    if n > 0
-        && let Some(&previous) = pieces.get(n - 1)
-    {
+    caption.push_str(&format!("{} <span class=\"rguest-name rguest-{kind}\">{}</span>", parts.verb, name(parts.target)));
+    if let Some(previous) = parts.continued_from {
         caption.push_str(&format!(" · continued from {}", piece_link(w, r.chapter, previous, &tag_label(w, previous))));
     }
-    if let Target::Chunk(chunk) = &block.target
-        && let Some(users) = w.users.get(chunk.as_str())
-    {
-        let links: Vec<String> = users
+    if !parts.used_in.is_empty() {
+        let links: Vec<String> = parts
+            .used_in
             .iter()
             .map(|&user| {
                 let label = format!("{} {}", name(&w.index.block(user).target), tag_label(w, user));
@@ -181,7 +177,7 @@ fn caption(w: &Weaver, r: BlockRef) -> String {
             .collect();
         caption.push_str(&format!(" · used in {}", links.join(", ")));
     }
-    if let Some(&next) = pieces.get(n + 1) {
+    if let Some(next) = parts.continued_in {
         caption.push_str(&format!(" · continued in {}", piece_link(w, r.chapter, next, &tag_label(w, next))));
     }
     caption.push_str("</div>");
