@@ -4,11 +4,8 @@
 //   src-book/preparation/traps-segments.md, src-book/preparation/traps.md,
 //   src-book/preparation/time.md, src-book/preparation/traps-serial.md,
 //   src-book/preparation/programs-run.md, src-book/preparation/onward.md, src-book/guest/ops.md,
-//   src-book/guest/entry.md, src-book/guest/own.md, src-book/guest/boot.md,
-//   src-book/drivers/console.md, src-book/launcher/index.md, src-book/host/index.md,
-//   src-book/host/hypercalls.md, src-book/host/segments.md, src-book/host/interrupts.md,
-//   src-book/host/pagetables.md, src-book/host/testing.md, src-book/host/fuzzing.md,
-//   src-book/switcher/index.md
+//   src-book/guest/entry.md, src-book/drivers/console.md, src-book/launcher/index.md,
+//   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -19,15 +16,10 @@
 
 // P:020 kernel/src/main.rs, continued
 mod layout; // every fixed address and size
-mod boot; // the multiboot header and the way into long mode
-mod multiboot; // what the loader promises us, and what it tells us
-mod serial; // COM1
-mod console; // print!/println!, to whatever the console is
-mod qemu_exit; // ending QEMU with a status
-mod panic; // what a panic prints, and where it leaves us
-mod mem; // memcpy and friends, which the compiler assumes exist
+mod boot; // from the loader to Rust, and the ways out
+mod devices; // the serial port, the console, the clocks and QEMU's exit
 
-use qemu_exit::QemuExitCode;
+use devices::qemu_exit::QemuExitCode;
 
 // P:030 kernel/src/main.rs, continued
 /// The first line we print; tests look for it.
@@ -36,258 +28,123 @@ const BANNER: &str = "rguest: hello from the kernel (long mode, ring 0)";
 /// Called by the boot stub in boot.s, on the boot stack, at our linked
 /// (higher-half) address, with what the multiboot loader left in eax and ebx.
 extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
-    serial::init();
+    devices::serial::init();
     println!("{BANNER}");
     println!("rguest: built for {}", env!("RGUEST_TARGET"));
-    assert_eq!(magic, multiboot::BOOTLOADER_MAGIC, "not started by a multiboot loader");
+    assert_eq!(magic, boot::multiboot::BOOTLOADER_MAGIC, "not started by a multiboot loader");
     // SAFETY: the loader passed this address in ebx along with the magic.
-    let info = unsafe { multiboot::Info::from_phys(info_phys) };
+    let info = unsafe { boot::multiboot::Info::from_phys(info_phys) };
     println!("rguest: loaded at {:#x}, running at {:#x}",
              layout::KERNEL_LOAD_ADDR, kernel_main as *const () as usize);
     // P:440 <<kernel-main-init>>
     let memory_map = info.memory_map();
-    frames::init(&memory_map, &info.loader_data());
+    memory::frames::init(&memory_map, &info.loader_data());
 
     // P:485 <<kernel-main-init>>, continued
-    kernel_space::init(&memory_map);
+    memory::kernel_space::init(&memory_map);
 
     // P:505 <<kernel-main-init>>, continued
-    heap::init(layout::KERNEL_HEAP_SIZE);
+    memory::heap::init(layout::KERNEL_HEAP_SIZE);
 
     // P:590 <<kernel-main-init>>, continued
-    tss::init();
-    gdt::init();
+    cpu::tss::init();
+    cpu::gdt::init();
 
     // P:660 <<kernel-main-init>>, continued
-    idt::init();
+    cpu::idt::init();
 
     // P:680 <<kernel-main-init>>, continued
-    pic::init();
-    pit::init();
-    let ticks = tsc::calibrate();
-    println!("rguest: timer: {ticks} ticks at {} Hz", pit::TIMER_HZ);
-    println!("rguest: tsc: {} MHz", tsc::hz() / 1_000_000);
+    devices::pic::init();
+    devices::pit::init();
+    let ticks = devices::tsc::calibrate();
+    println!("rguest: timer: {ticks} ticks at {} Hz", devices::pit::TIMER_HZ);
+    println!("rguest: tsc: {} MHz", devices::tsc::hz() / 1_000_000);
 
     // P:690 <<kernel-main-init>>, continued
-    serial_input::init();
+    devices::serial_input::init();
 
     // G:210 <<kernel-main-init>>, continued
-    println!("rguest: privileged operations: {}", pv::ops().name);
+    println!("rguest: privileged operations: {}", pv::pv::ops().name);
 
     // S:140 <<kernel-main-init>>, continued
-    switcher::init();
+    switcher::switcher::init();
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
     }
 
     // P:520 <<kernel-main-options>>, continued
-    let cmdline = cmdline::Cmdline::new(info.cmdline());
+    let cmdline = boot::cmdline::Cmdline::new(info.cmdline());
     if cmdline.has("memory-test") {
         let pages = cmdline.value("memory-test-pages").and_then(|n| n.parse().ok());
-        memory_test::run(pages.unwrap_or(memory_test::DEFAULT_PAGES));
+        testing::memory_test::run(pages.unwrap_or(testing::memory_test::DEFAULT_PAGES));
     }
 
     // P:660 <<kernel-main-options>>, continued
     for word in info.cmdline().split(|&b| b == b' ') {
         if let Some(kind) = word.strip_prefix(b"fault-test=") {
-            selftest::fault(kind);
+            testing::selftest::fault(kind);
         }
     }
     if info.has_option("trap-test") {
-        selftest::trap_round_trip();
+        testing::selftest::trap_round_trip();
     }
 
     // P:690 <<kernel-main-options>>, continued
     if info.has_option("serial-test") {
         println!("rguest: serial-test: waiting for a line");
-        idle::idle_until(|| serial_input::lines() > 0);
+        devices::idle::idle_until(|| devices::serial_input::lines() > 0);
     }
 
     // P:885 <<kernel-main-options>>, continued
-    programs::run_all(match cmdline.value("programs") {
+    process::programs::run_all(match cmdline.value("programs") {
         Some(_) => cmdline.list("programs").collect(),
-        None => programs::DEMO.to_vec(),
+        None => process::programs::DEMO.to_vec(),
     });
 
     // G:220 <<kernel-main-options>>, continued
     if info.has_option("pv-test") {
-        pv_test::run();
+        testing::pv_test::run();
     }
 
     // L:090 <<kernel-main-options>>, continued
-    launcher::run(&cmdline, info.image_module());
+    launcher::launcher::run(&cmdline, info.image_module());
 
     // H:895 <<kernel-main-options>>, continued
-    fuzz_launcher::run(&cmdline, info.image_module());
+    testing::fuzz_launcher::run(&cmdline, info.image_module());
     // P:900 <<kernel-main-farewell>>
-    pv::shutdown(QemuExitCode::Success)
+    pv::pv::shutdown(QemuExitCode::Success)
 }
 
-// P:400 kernel/src/main.rs, continued
-mod cmdline; // flags and key=value settings from the loader
-
 // P:410 kernel/src/main.rs, continued
-mod memory_map; // what the loader says the machine's memory is
-
-// P:425 kernel/src/main.rs, continued
-mod frame_bitmap; // one bit per frame of physical memory
-
-// P:430 kernel/src/main.rs, continued
-mod kernel_image; // where the linker put the kernel's parts
-
-// P:440 kernel/src/main.rs, continued
-mod frames; // the frame allocator: free 4 KiB frames of RAM
-
-// P:455 kernel/src/main.rs, continued
-mod page_table; // page-table entries, tables and virtual addresses as types
-
-// P:475 kernel/src/main.rs, continued
-mod address_space; // an address space: user half its own, kernel half shared
-
-// P:485 kernel/src/main.rs, continued
-mod kernel_space; // the kernel's own page tables: direct map and image
-
-// P:500 kernel/src/main.rs, continued
-mod free_list; // first-fit allocation from a list of free blocks
+mod memory; // frames, page tables, the kernel's address space and heap
 
 // P:505 kernel/src/main.rs, continued
-mod heap; // the kernel heap, Rust's global allocator
-
 extern crate alloc;
 
 // P:520 kernel/src/main.rs, continued
-mod memory_test; // memory-test: allocate, map, free, and count
+mod testing; // boot tests, misbehaving Guests and the fuzzer
 
 // P:590 kernel/src/main.rs, continued
-mod gdt; // segments for the kernel and for user mode; the TSS descriptor
-mod tss; // the stacks traps land on
-
-// P:660 kernel/src/main.rs, continued
-mod vectors; // what each interrupt vector means
-mod trapframe; // the registers a trap saves
-mod entry; // the entry stubs and the common path, in assembler
-mod idt; // the gates from vectors to stubs
-mod trap; // dispatch, and the hooks for processes
-mod exception; // exceptions: ring 3's to a hook, ring 0's fatal
-mod selftest; // traps on purpose, for the boot tests
-
-// P:680 kernel/src/main.rs, continued
-mod pic; // the 8259 interrupt controllers
-mod pit; // the timer, and the tick count
-mod idle; // waiting, with interrupts on
-mod tsc; // the time-stamp counter and its rate
-
-// P:690 kernel/src/main.rs, continued
-mod serial_input; // COM1's input, a line at a time
+mod cpu; // segments, traps and the FPU
 
 // P:880 kernel/src/main.rs, continued
-mod abi; // the system-call contract, shared with user programs
-mod elf; // reading a program's ELF file
-mod programs; // the user programs carried in the kernel image
-mod user_memory; // a program's memory: image, heap and stack
-mod process; // a program running, or ready to
-mod fpu; // each program's FPU and SSE registers
-mod sched; // taking turns: round robin on the timer
-mod handoff; // from kernel_main to the first process, and back
-mod syscall; // int 0x80: what programs ask of us
-mod fault; // exceptions in ring 3: pages on demand, or the end
+mod process; // programs in ring 3, their processes and system calls
 
 // G:210 kernel/src/main.rs, continued
-mod pv; // the table of privileged operations
-mod pv_native; // its filling on a real machine
-mod pv_test; // pv-test: the interrupt flag, seen from the timer
+mod pv; // the table of privileged operations, and its native filling
 
 // G:050 kernel/src/main.rs, continued
-mod guest_abi; // what a Guest and its Host agree on
-
-// G:060 kernel/src/main.rs, continued
-mod hypercall; // a Guest's way to its Host
-
-// G:080 kernel/src/main.rs, continued
-mod guest_boot; // a Guest's first steps
-
-// G:380 kernel/src/main.rs, continued
-mod pv_guest; // the table of operations, as a Guest fills it
-
-// G:430 kernel/src/main.rs, continued
-mod guest_kernel; // a Guest's roll call
+mod guest; // the kernel as a Guest in ring 1
 
 // D:030 kernel/src/main.rs, continued
-mod guest_console; // a Guest's console: lines to the Host
+mod drivers; // a Guest's devices
 
 // L:035 kernel/src/main.rs, continued
-mod guest_memory; // a Guest's memory, and the Host's checked way into it
-
-// L:050 kernel/src/main.rs, continued
-mod guest_image; // loading a Guest's kernel the way a multiboot loader does
-
-// L:090 kernel/src/main.rs, continued
-mod launcher; // launching Guests from the kernel image
+mod launcher; // loading Guests
 
 // H:030 kernel/src/main.rs, continued
-mod guest; // the Host's record of a Guest, and kill
-
-// H:060 kernel/src/main.rs, continued
-mod run_guest; // the Host's run loop
-
-// H:060 kernel/src/main.rs, continued
-mod guest_decode; // naming the instruction a Guest was killed for
-
-// H:070 kernel/src/main.rs, continued
-mod guest_values; // the one door for Guest numbers
-
-// H:130 kernel/src/main.rs, continued
-mod hypercalls; // the Host's one big switch
-
-// H:630 kernel/src/main.rs, continued
-mod segments; // a Guest's GDT and IDT entries, checked
-
-// H:230 kernel/src/main.rs, continued
-mod interrupts; // a Guest's virtual interrupts, clock and Halt
-
-// H:270 kernel/src/main.rs, continued
-mod guest_rings; // int N through a Guest's own gates
-
-// H:360 kernel/src/main.rs, continued
-mod guest_tables; // the page tables a Guest runs on
-
-// H:380 kernel/src/main.rs, continued
-mod shadow; // shadow page tables: the Guest's walked, checked, filled on a fault
-
-// H:410 kernel/src/main.rs, continued
-mod shadow_cache; // NewPageTable and SetEntry: the shadows a Guest keeps
-
-// H:420 kernel/src/main.rs, continued
-mod shadow_checks; // a Guest's check of its Host's shadow page tables
-
-// H:440 kernel/src/main.rs, continued
-mod guest_budget; // what a Guest's page tables cost the Host, and its budget
-
-// H:900 kernel/src/main.rs, continued
-mod guest_tests; // Guests that misbehave on request
-
-// H:907 kernel/src/main.rs, continued
-mod own_tables; // a Guest's own page tables, for the Host's tests
-
-// H:940 kernel/src/main.rs, continued
-mod guest_checks; // checks a well-behaved Guest makes of its Host
-
-// H:975 kernel/src/main.rs, continued
-mod guest_tests_rings; // Guests that test the Host's rules about rings
-
-// H:996 kernel/src/main.rs, continued
-mod guest_tests_values; // Guests that hand the Host hostile numbers; the table of costs
-
-// H:810 kernel/src/main.rs, continued
-mod fuzz_guest; // the fuzzer's Guest: random hypercalls from a seed
-
-// H:890 kernel/src/main.rs, continued
-mod fuzz_launcher; // the fuzzer's Launcher: Guest after Guest, from seed after seed
+mod host; // running Guests, checking them, and their shadow page tables
 
 // S:140 kernel/src/main.rs, continued
-mod switcher_layout; // the Switcher's pages as types, and its assembler
-mod switcher; // the Switcher put in place, and the way into a Guest and back
-
-// S:230 kernel/src/main.rs, continued
-mod guest_tests_switcher; // Guests that test the Switcher
+mod switcher; // the way between the Host and a Guest

@@ -6,11 +6,11 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
-#[path = "../../kernel/src/abi.rs"]
+#[path = "../../kernel/src/process/abi.rs"]
 pub mod abi; // the system-call contract, shared with the kernel
 #[path = "../../kernel/src/layout.rs"]
 pub mod layout; // the address-space layout, shared with the kernel
-#[path = "../../kernel/src/mem.rs"]
+#[path = "../../kernel/src/boot/mem.rs"]
 mod mem; // memcpy and friends, as in the kernel
 pub mod sys; // one function per system call
 pub mod print; // print! and println!

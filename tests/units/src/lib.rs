@@ -6,23 +6,23 @@
 #[path = "../../../generated/kernel/src/layout.rs"]
 pub mod layout;
 
-#[path = "../../../generated/kernel/src/cmdline.rs"]
+#[path = "../../../generated/kernel/src/boot/cmdline.rs"]
 pub mod cmdline;
 
-#[path = "../../../generated/kernel/src/memory_map.rs"]
+#[path = "../../../generated/kernel/src/memory/memory_map.rs"]
 pub mod memory_map;
 
-#[path = "../../../generated/kernel/src/frame_bitmap.rs"]
+#[path = "../../../generated/kernel/src/memory/frame_bitmap.rs"]
 pub mod frame_bitmap;
 
-#[path = "../../../generated/kernel/src/page_table.rs"]
+#[path = "../../../generated/kernel/src/memory/page_table.rs"]
 pub mod page_table;
 
-#[path = "../../../generated/kernel/src/free_list.rs"]
+#[path = "../../../generated/kernel/src/memory/free_list.rs"]
 pub mod free_list;
 
-#[path = "../../../generated/kernel/src/abi.rs"]
+#[path = "../../../generated/kernel/src/process/abi.rs"]
 pub mod abi;
 
-#[path = "../../../generated/kernel/src/elf.rs"]
+#[path = "../../../generated/kernel/src/process/elf.rs"]
 pub mod elf;

@@ -1,4 +1,4 @@
-//! The system-call contract (generated/kernel/src/abi.rs): numbers and
+//! The system-call contract (generated/kernel/src/process/abi.rs): numbers and
 //! errors survive the trip through rax.
 
 use units::abi::{decode, encode, Error, Syscall};

@@ -1,4 +1,4 @@
-//! ELF parsing (generated/kernel/src/elf.rs): good files are read right,
+//! ELF parsing (generated/kernel/src/process/elf.rs): good files are read right,
 //! and bad ones are refused for the right reason.
 
 use units::elf::{ElfError, Executable, Segment};

@@ -12,36 +12,36 @@ use std::path::Path;
 /// The files that may execute privileged instructions, and which ones.
 const ALLOWED: &[(&str, &[&str])] = &[
     // The 32-bit stub: the only code that runs before Rust.
-    ("boot.s", &["out", "hlt", "mov cr", "rdmsr", "wrmsr", "lgdt"]),
+    ("boot/boot.s", &["out", "hlt", "mov cr", "rdmsr", "wrmsr", "lgdt"]),
     // The native filling of the table of operations.
     (
-        "pv_native.rs",
+        "pv/pv_native.rs",
         &["cli", "sti", "hlt", "lgdt", "lidt", "ltr", "mov cr", "invlpg"],
     ),
     // The Switcher: Host code, which only ever runs in ring 0. Its MSR is
     // where the Host's cr3 hides while a Guest runs; popf gives the Host
     // back its own flags.
-    ("switcher.s", &["lgdt", "lidt", "ltr", "mov cr", "wrmsr", "rdmsr", "popf"]),
+    ("switcher/switcher.s", &["lgdt", "lidt", "ltr", "mov cr", "wrmsr", "rdmsr", "popf"]),
     // The Host's names for what a Guest tried: strings, not instructions.
     (
-        "guest_decode.rs",
+        "host/guest_decode.rs",
         &["cli", "sti", "hlt", "wrmsr", "rdmsr", "lgdt", "lidt", "invlpg", "ltr", "lldt", "clts",
           "wbinvd"],
     ),
     // Guests that misbehave on purpose, for the Host's tests.
-    ("guest_tests.rs", &["cli", "hlt", "mov cr", "wrmsr"]),
+    ("testing/guest_tests.rs", &["cli", "hlt", "mov cr", "wrmsr"]),
     // More of them: each instruction the Host names, from ring 1, and a
     // single step set with popf.
     (
-        "guest_tests_rings.rs",
+        "testing/guest_tests_rings.rs",
         &["sti", "in", "out", "rdmsr", "ltr", "lldt", "lgdt", "lidt", "invlpg", "clts", "wbinvd",
           "mov cr", "popf"],
     ),
     // The PC's devices, which only the native filling uses.
-    ("pic.rs", &["out", "in"]),
-    ("pit.rs", &["out"]),
-    ("serial.rs", &["out", "in"]),
-    ("qemu_exit.rs", &["out", "hlt"]),
+    ("devices/pic.rs", &["out", "in"]),
+    ("devices/pit.rs", &["out"]),
+    ("devices/serial.rs", &["out", "in"]),
+    ("devices/qemu_exit.rs", &["out", "hlt"]),
 ];
 
 /// Mnemonics that fault (or, for popf, silently misbehave) in ring 1.

@@ -1,0 +1,210 @@
+//! Imports run one way. The kernel's sources in generated/kernel/src sit in
+//! one folder per stretch of the journey, and each folder belongs to the
+//! part of the book that creates it. Code in a folder may name, through
+//! `crate::FOLDER::`, what its own part or an earlier part built, never
+//! what a later part adds. The appendix "How this book is built" states the
+//! rule; this test keeps it, file by file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+/// Each folder, in the order of the book, with the number of its part:
+/// 0 Preparation, 1 Guest, 2 Drivers, 3 Launcher, 4 Host, 5 Switcher, and
+/// 6 for the test-only code, which may use everything and which nothing
+/// but the crate root may use.
+const FOLDERS: &[(&str, u32)] = &[
+    ("boot", 0),
+    ("devices", 0),
+    ("memory", 0),
+    ("cpu", 0),
+    ("process", 0),
+    ("pv", 1),
+    ("guest", 1),
+    ("drivers", 2),
+    ("launcher", 3),
+    ("host", 4),
+    ("switcher", 5),
+    ("testing", 6),
+];
+
+/// Files at the crate root, and the part each belongs to. `main.rs`
+/// declares every folder and runs the whole journey, so it may name every
+/// part; `layout.rs` holds every fixed number and names none.
+const ROOT: &[(&str, u32)] = &[("main.rs", 6), ("layout.rs", 0)];
+
+/// Today's references from a folder to a later part's: (file, folder it
+/// names). These are the import circles that remain. Each is to be removed,
+/// and this list shortened with it; the test fails on an entry that is no
+/// longer needed, so the list cannot go stale.
+const BACKWARD: &[(&str, &str)] = &[
+    // The table of privileged operations is created in the Guest part
+    // ("A table of operations"), yet Preparation's code is written against
+    // it from the start: to be removed by defining the table (pv.rs, not
+    // its fillings) in Preparation.
+    ("boot/panic.rs", "pv"),
+    ("cpu/exception.rs", "pv"),
+    ("cpu/gdt.rs", "pv"),
+    ("cpu/idt.rs", "pv"),
+    ("cpu/trap.rs", "pv"),
+    ("cpu/tss.rs", "pv"),
+    ("devices/console.rs", "pv"),
+    ("devices/idle.rs", "pv"),
+    ("devices/pit.rs", "pv"),
+    ("devices/serial_input.rs", "pv"),
+    ("memory/address_space.rs", "pv"),
+    ("memory/kernel_space.rs", "pv"),
+    ("process/fault.rs", "pv"),
+    // The boot stub's Guest header and its jump to guest_main, added to
+    // boot.s's constants by the Guest part (G:020): to be removed by the
+    // Guest part giving the stub its entry through a symbol of its own.
+    ("boot/boot.rs", "guest"),
+    // A Guest's roll call dispatches to the test Guests by name (G:420,
+    // H:910): to be removed by a table of test Guests the testing code
+    // registers.
+    ("guest/guest_boot.rs", "testing"),
+    ("guest/guest_kernel.rs", "testing"),
+    // The Guest's table of operations prints through the Guest's console
+    // (G:300), which the Drivers part adds: to be removed by the console
+    // registering itself with the Guest's table.
+    ("guest/pv_guest.rs", "drivers"),
+    // The Launcher makes its Guests with the Host's record and budget
+    // (L:060), which the Host part defines later: to be removed by moving
+    // the record's definition before the Launcher, or the Launcher after it.
+    ("launcher/launcher.rs", "host"),
+    // The Host runs Guests through the Switcher, which the book explains
+    // last: to be removed by an interface the Host defines and the
+    // Switcher fills.
+    ("host/guest.rs", "switcher"),
+    ("host/guest_rings.rs", "switcher"),
+    ("host/guest_tables.rs", "switcher"),
+    ("host/run_guest.rs", "switcher"),
+];
+
+/// The folders a Rust source names through `crate::`: `crate::a::b` names
+/// `a`, and `crate::{a::b, c}` names `a` and `c`.
+fn named_folders(text: &str) -> BTreeSet<String> {
+    let mut named = BTreeSet::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("crate::") {
+        rest = &rest[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let mut item_start = true;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            rest = &group[i..];
+                            break;
+                        }
+                    }
+                    ',' if depth == 1 => item_start = true,
+                    c if item_start && depth == 1 && !c.is_whitespace() => {
+                        item_start = false;
+                        named.insert(identifier(&group[i..]));
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            named.insert(identifier(rest));
+        }
+    }
+    named
+}
+
+fn identifier(text: &str) -> String {
+    text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+}
+
+/// Every Rust file below generated/kernel/src, by its path there.
+fn sources() -> BTreeMap<String, String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../generated/kernel/src");
+    let mut found = BTreeMap::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(at) = stack.pop() {
+        for entry in fs::read_dir(&at).unwrap_or_else(|e| panic!("{}: {e}", at.display())) {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let name = path.strip_prefix(&dir).expect("below the directory");
+                let name = name.to_str().expect("a UTF-8 path").replace('\\', "/");
+                found.insert(name, fs::read_to_string(&path).expect("a readable source file"));
+            }
+        }
+    }
+    assert!(found.len() > 50, "generated/kernel/src holds too few files: {found:?}");
+    found
+}
+
+/// The problems with `sources`: references to a later part, and stale
+/// entries of `BACKWARD`.
+fn problems(sources: &BTreeMap<String, String>) -> Vec<String> {
+    let part_of = |folder: &str| FOLDERS.iter().find(|(f, _)| *f == folder).map(|(_, p)| *p);
+    let mut problems = Vec::new();
+    let mut used = BTreeSet::new();
+    for (file, text) in sources {
+        let part = match file.split_once('/') {
+            Some((folder, _)) => part_of(folder)
+                .unwrap_or_else(|| panic!("{file}: folder not in FOLDERS: give it a part")),
+            None => match ROOT.iter().find(|(f, _)| f == file) {
+                Some((_, part)) => *part,
+                None => {
+                    problems.push(format!("{file}: at the crate root but not in ROOT"));
+                    continue;
+                }
+            },
+        };
+        for folder in named_folders(text) {
+            let Some(named) = part_of(&folder) else { continue };
+            if named <= part {
+                continue;
+            }
+            if BACKWARD.contains(&(file.as_str(), folder.as_str())) {
+                used.insert((file.clone(), folder));
+            } else {
+                problems.push(format!(
+                    "{file}: names crate::{folder}, which a later part adds (imports run one way)"
+                ));
+            }
+        }
+    }
+    for (file, folder) in BACKWARD {
+        if !used.contains(&(file.to_string(), folder.to_string())) {
+            problems.push(format!("{file}: no longer names crate::{folder} (shorten BACKWARD)"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn imports_run_one_way() {
+    let problems = problems(&sources());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_backward_import_is_caught() {
+    let mut sources = sources();
+    sources
+        .get_mut("memory/frames.rs")
+        .expect("memory/frames.rs")
+        .push_str("\nuse crate::{layout, host::guest::Guest};\n");
+    let problems = problems(&sources);
+    assert_eq!(
+        problems,
+        ["memory/frames.rs: names crate::host, which a later part adds (imports run one way)"]
+    );
+}
+
+#[test]
+fn named_folders_reads_paths_and_groups() {
+    let text = "use crate::memory::frames;\nuse crate::{cpu::gdt, devices::{pit, tsc}, println};\n\
+                $crate::devices::console::_print(x)";
+    let named: Vec<String> = named_folders(text).into_iter().collect();
+    assert_eq!(named, ["cpu", "devices", "memory", "println"]);
+}
