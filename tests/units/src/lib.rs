@@ -3,6 +3,8 @@
 //! as the book tangled it into generated/; none touches hardware, and none
 //! uses anything of the kernel but `crate::layout`.
 
+pub mod sources;
+
 #[path = "../../../generated/kernel/src/layout.rs"]
 pub mod layout;
 

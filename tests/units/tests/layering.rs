@@ -6,8 +6,6 @@
 //! rule; this test keeps it, file by file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::path::Path;
 
 /// Each folder, in the order of the book, with the number of its part:
 /// 0 Preparation, 1 Guest, 2 Drivers, 3 Launcher, 4 Host, 5 Switcher, and
@@ -122,23 +120,7 @@ fn identifier(text: &str) -> String {
 
 /// Every Rust file below generated/kernel/src, by its path there.
 fn sources() -> BTreeMap<String, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../generated/kernel/src");
-    let mut found = BTreeMap::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(at) = stack.pop() {
-        for entry in fs::read_dir(&at).unwrap_or_else(|e| panic!("{}: {e}", at.display())) {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let name = path.strip_prefix(&dir).expect("below the directory");
-                let name = name.to_str().expect("a UTF-8 path").replace('\\', "/");
-                found.insert(name, fs::read_to_string(&path).expect("a readable source file"));
-            }
-        }
-    }
-    assert!(found.len() > 50, "generated/kernel/src holds too few files: {found:?}");
-    found
+    units::sources::kernel_sources().into_iter().filter(|(name, _)| name.ends_with(".rs")).collect()
 }
 
 /// The problems with `sources`: references to a later part, and stale

@@ -6,8 +6,6 @@
 //! used, so the list cannot go stale and the scanner cannot go blind.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::path::Path;
 
 /// The files that may execute privileged instructions, and which ones.
 const ALLOWED: &[(&str, &[&str])] = &[
@@ -224,27 +222,14 @@ fn privileged(text: &str, assembler: bool) -> BTreeSet<&'static str> {
 }
 
 fn scan_kernel() -> BTreeMap<String, BTreeSet<&'static str>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../generated/kernel/src");
-    let mut found = BTreeMap::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(at) = stack.pop() {
-        for entry in fs::read_dir(&at).unwrap_or_else(|e| panic!("{}: {e}", at.display())) {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let assembler = path.extension().is_some_and(|e| e == "s");
-            if !assembler && path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let text = fs::read_to_string(&path).expect("a readable source file");
-            let name = path.strip_prefix(&dir).expect("below the directory");
-            found.insert(name.display().to_string(), privileged(&text, assembler));
-        }
-    }
-    assert!(found.len() > 10, "generated/kernel/src holds too few files: {found:?}");
-    found
+    units::sources::kernel_sources()
+        .into_iter()
+        .map(|(name, text)| {
+            let assembler = name.ends_with(".s");
+            let ops = privileged(&text, assembler);
+            (name, ops)
+        })
+        .collect()
 }
 
 #[test]
