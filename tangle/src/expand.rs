@@ -7,6 +7,7 @@ use crate::book::Book;
 use crate::chapter::{parse_reference, Block, Chapter, Target};
 use crate::comment::CommentStyle;
 use crate::diag::Loc;
+use crate::hoist::{self, Layout, Piece};
 
 /// A block of the book, by chapter and block index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -85,7 +86,7 @@ pub struct GeneratedFile {
 }
 
 impl GeneratedFile {
-    fn push(&mut self, line: &str, origin: Origin) {
+    pub(crate) fn push(&mut self, line: &str, origin: Origin) {
         self.text.push_str(line);
         self.text.push('\n');
         self.origins.push(origin);
@@ -105,11 +106,23 @@ pub fn tangle(index: &Index) -> Output {
     for (target, pieces) in &index.pieces {
         let Target::File(path) = target else { continue };
         let Some(style) = CommentStyle::for_path(path) else { continue };
-        let mut expander = Expander { index, style, file: GeneratedFile::default(), stack: Vec::new(), chapters: BTreeMap::new() };
+        let mut expander = Expander {
+            index,
+            style,
+            file: GeneratedFile::default(),
+            stack: Vec::new(),
+            chapters: BTreeMap::new(),
+            layout: Layout::default(),
+            within: Vec::new(),
+        };
         expander.pieces(target, pieces, "");
+        let mut body = expander.file;
+        if path.ends_with(".rs") {
+            body = hoist::hoist_uses(body, &expander.layout, style);
+        }
         let mut file = header(index, style, pieces[0], &expander.chapters);
-        file.text.push_str(&expander.file.text);
-        file.origins.extend(expander.file.origins);
+        file.text.push_str(&body.text);
+        file.origins.extend(body.origins);
         output.insert(path.clone(), file);
     }
     output
@@ -161,6 +174,10 @@ struct Expander<'i, 'b> {
     stack: Vec<&'b str>,
     /// Every chapter whose blocks reach this file, with the first of them.
     chapters: BTreeMap<usize, &'b Loc>,
+    /// The pieces written so far, and the piece of every line (for
+    /// `hoist`); `within` is the stack of pieces being written.
+    layout: Layout,
+    within: Vec<usize>,
 }
 
 impl<'b> Expander<'_, 'b> {
@@ -173,14 +190,28 @@ impl<'b> Expander<'_, 'b> {
                 Target::Chunk(name) => format!("<<{name}>>"),
             };
             let more = if n > 0 { ", continued" } else { "" };
+            let id = self.layout.pieces.len();
+            let parent = self.within.last().copied();
+            self.within.push(id);
+            let mut separator = None;
             if n > 0 {
                 // A blank line between the pieces, so each label stands out.
-                self.file.push("", Origin::Label { loc: block.loc.clone() });
+                separator = Some(self.push("", Origin::Label { loc: block.loc.clone() }));
             }
-            let label = format!("{} {name}{more}", self.index.tag_of(piece));
-            self.file.push(&self.style.line(indent, &label), Origin::Label { loc: block.loc.clone() });
+            let tag = self.index.tag_of(piece);
+            let label = format!("{tag} {name}{more}");
+            let label = self.push(&self.style.line(indent, &label), Origin::Label { loc: block.loc.clone() });
+            self.layout.pieces.push(Piece { tag, label, separator, parent });
             self.block(block, indent);
+            self.within.pop();
         }
+    }
+
+    /// Writes a line of the current piece; returns its index.
+    fn push(&mut self, line: &str, origin: Origin) -> usize {
+        self.file.push(line, origin);
+        self.layout.line_piece.push(*self.within.last().expect("a line is written inside a piece"));
+        self.file.origins.len() - 1
     }
 
     fn block(&mut self, block: &'b Block, indent: &str) {
@@ -199,7 +230,7 @@ impl<'b> Expander<'_, 'b> {
             let loc = block.line_loc(i, 1);
             let col_shift = block.indent as isize - indent.len() as isize;
             let text = if line.is_empty() { String::new() } else { format!("{indent}{line}") };
-            self.file.push(&text, Origin::Code { loc, col_shift });
+            self.push(&text, Origin::Code { loc, col_shift });
         }
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! The pipeline is `book::Book::load` (read and parse every chapter),
 //! `check::check` (every rule of the book format), `expand::tangle` (expand
-//! chunks into output files, remembering where each line came from) and
+//! chunks into output files, remembering where each line came from, with
+//! `hoist` gathering a Rust file's `use` lines at its top) and
 //! `output` (write `generated/` atomically, or compare it).
 
 pub mod book;
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod comment;
 pub mod diag;
 pub mod expand;
+pub mod hoist;
 pub mod journey;
 pub mod locate;
 pub mod output;

@@ -213,3 +213,55 @@ fn one_chapter_one_header_line() {
     let a = book.generated("a.rs");
     assert!(a.lines().nth(1) == Some("// P:010 a.rs"), "{a}");
 }
+
+/// The book line (1-based) of the first line of `chapter` equal to `text`.
+fn book_line(book: &common::TestBook, chapter: &str, text: &str) -> usize {
+    let source = fs::read_to_string(book.root().join("src-book").join(chapter)).unwrap();
+    source.lines().position(|l| l == text).unwrap() + 1
+}
+
+#[test]
+fn gathered_use_lines_still_point_into_the_book() {
+    // `tangle where` and `tangle rewrite` follow a `use` line to where the
+    // book wrote it, chapters after the file began; the lines that stayed
+    // after it follow theirs.
+    let book = golden_book();
+    assert_eq!(book.run(&["tangle"]).status, 0);
+    let imports = book.generated("kernel/imports.rs");
+    let lines: Vec<&str> = imports.lines().collect();
+    let at = |text: &str| lines.iter().position(|l| *l == text).unwrap() + 1;
+    let (moved, struct_line) = (at("pub use crate::guest::{"), at("pub struct Thing;"));
+    assert!(moved < struct_line, "the guest's `pub use` is gathered at the top:\n{imports}");
+    for (text, chapter, col) in [
+        ("pub use crate::guest::{", "guest/start.md", 5),
+        ("    init, // both", "guest/start.md", 5),
+        ("#[cfg(feature = \"guest\")]", "guest/start.md", 1),
+        ("pub fn guest_thing() -> Thing {", "guest/start.md", 8),
+        ("    use core::mem;", "boot.md", 5),
+        ("pub struct Thing;", "boot.md", 1),
+    ] {
+        let want = format!("src-book/{chapter}:{}:{col}", book_line(&book, chapter, text));
+        let run = book.run(&["where", &format!("generated/kernel/imports.rs:{}:{col}", at(text))]);
+        assert_eq!(run.stdout.trim(), want, "{text}");
+    }
+    // A compiler message on the moved line, as `make build` filters it.
+    let message = format!("  --> generated/kernel/imports.rs:{moved}:22\n");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tangle"))
+        .arg("--root")
+        .arg(book.root())
+        .arg("rewrite")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(message.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let line = book_line(&book, "guest/start.md", "pub use crate::guest::{");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("  --> src-book/guest/start.md:{line}:22 (generated/kernel/imports.rs:{moved}:22)\n")
+    );
+}

@@ -112,7 +112,8 @@ fn attributes_are_stripped_and_rust_is_not_run() {
             "text",
             "text",
             "bash",
-            "bash"
+            "bash",
+            "rust,ignore,noplayground"
         ]
     );
     for (path, text) in &woven {
@@ -246,7 +247,14 @@ fn the_tag_index_lists_every_tag_in_order() {
     let index = &woven["appendix/tags.md"];
     let tags: Vec<&str> = index.match_indices("<a class=\"rguest-tag\" href=\"").map(|(i, _)| &index[i..]).collect();
     let hrefs: Vec<&str> = tags.iter().map(|t| t.split('"').nth(3).unwrap()).collect();
-    assert_eq!(hrefs, ["../boot.html#P-010", "../boot.html#P-020", "../boot.html#P-030", "../guest/start.html#G-010"]);
+    assert_eq!(hrefs, [
+            "../boot.html#P-010",
+            "../boot.html#P-020",
+            "../boot.html#P-030",
+            "../boot.html#P-040",
+            "../guest/start.html#G-010",
+            "../guest/start.html#G-020"
+        ]);
     let preparation = index.find("## Preparation\n").unwrap();
     let guest = index.find("## Guest\n").unwrap();
     assert!(preparation < index.find("P:010").unwrap() && index.find("P:030").unwrap() < guest);

@@ -15,11 +15,11 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 // P:020 kernel/src/main.rs, continued
+use devices::qemu_exit::QemuExitCode;
+
 mod layout; // every fixed address and size
 mod boot; // from the loader to Rust, and the ways out
 mod devices; // the serial port, the console, the clocks and QEMU's exit
-
-use devices::qemu_exit::QemuExitCode;
 
 // P:030 kernel/src/main.rs, continued
 /// The first line we print; tests look for it.

@@ -5,6 +5,10 @@
 //! The multiboot (version 1) contract: the header we present to the loader,
 //! and the information block it hands back.
 
+// P:310 (its use lines, gathered at the top)
+use crate::layout::phys_to_virt;
+use core::ffi::CStr;
+
 /// Identifies our header to the loader.
 pub const HEADER_MAGIC: u32 = 0x1bad_b002;
 /// Header flags: align modules to pages, give us the memory size, and
@@ -20,9 +24,6 @@ pub const HEADER_CHECKSUM: u32 = 0u32.wrapping_sub(HEADER_MAGIC).wrapping_sub(HE
 pub const BOOTLOADER_MAGIC: u32 = 0x2bad_b002;
 
 // P:310 kernel/src/boot/multiboot.rs, continued
-use crate::layout::phys_to_virt;
-use core::ffi::CStr;
-
 /// `Info::flags` bit saying `cmdline` is valid.
 const INFO_CMDLINE: u32 = 1 << 2;
 

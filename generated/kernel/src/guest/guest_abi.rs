@@ -4,6 +4,10 @@
 //! able to run as a Guest, what the Host tells a Guest at boot, the
 //! hypercalls, and the page the two share. Both sides include this file.
 
+// G:040 (its use lines, gathered at the top)
+/// The selectors a Guest runs with, and the GDT slots it may set.
+pub use crate::cpu::gdt::{GUEST_CS, GUEST_DS, GUEST_GDT_SLOTS};
+
 /// The Guest header, right after the multiboot header in the image.
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
@@ -88,9 +92,6 @@ impl Hypercall {
         Self::ALL.into_iter().find(|&call| call as u64 == number)
     }
 }
-
-/// The selectors a Guest runs with, and the GDT slots it may set.
-pub use crate::cpu::gdt::{GUEST_CS, GUEST_DS, GUEST_GDT_SLOTS};
 
 /// The most bytes one `ConsoleWrite` may carry; a Guest splits longer
 /// text (the Host's reasons are in its Hypercalls chapter).

@@ -7,6 +7,10 @@
 use crate::host::guest::Guest;
 use crate::host::guest_values::GuestVirt;
 use crate::host::interrupts::deliver_trap;
+// H:270 (its use lines, gathered at the top)
+use crate::layout::PAGE_SIZE;
+use crate::switcher::switcher::{self, Side};
+use x86::irq::PageFaultError;
 
 /// Bits of a general-protection fault's error code: raised by an event
 /// outside the program, and naming an IDT gate (SDM Vol. 3A, 6.13).
@@ -71,10 +75,6 @@ fn int_at(guest: &Guest, rip: u64) -> Option<(u8, u64)> {
 }
 
 // H:270 kernel/src/host/guest_rings.rs, continued
-
-use crate::layout::PAGE_SIZE;
-use crate::switcher::switcher::{self, Side};
-use x86::irq::PageFaultError;
 
 /// The error code of a program's page fault at `cr2`, in the Switcher's
 /// region, as the Host's address space would have raised it.

@@ -11,6 +11,8 @@ use crate::launcher::guest_memory::GuestMemory;
 use crate::layout::{KERNEL_BASE, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE};
 use crate::memory::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
 use crate::switcher::switcher::{self, Side};
+// H:400 (its use lines, gathered at the top)
+use crate::memory::page_table::KERNEL_SLOTS;
 
 /// Flags of the tables above a page: the page's own entry decides.
 const TABLE: PageFlags = PageFlags::PRESENT.union(PageFlags::WRITABLE).union(PageFlags::USER);
@@ -215,8 +217,6 @@ fn forget_in(phys: u64, level: Level, base: u64, first: u64, last: u64) {
 }
 
 // H:400 kernel/src/host/guest_tables.rs, continued
-
-use crate::memory::page_table::KERNEL_SLOTS;
 
 /// The most tables of a kernel half a new shadow starts with a copy of; a
 /// bigger half is not copied, and the new shadow fills by faults.

@@ -15,6 +15,9 @@ use crate::host::hypercalls;
 use alloc::format;
 use core::mem::offset_of;
 use x86::bits64::rflags::RFlags;
+// H:250 (its use lines, gathered at the top)
+use crate::cpu::idt::Gate;
+use crate::layout::SWITCHER_BASE;
 
 /// Words in a bitmap of vectors.
 pub const BITMAP_WORDS: usize = VECTORS / 64;
@@ -170,9 +173,6 @@ pub fn syscall(guest: &mut Guest) {
 }
 
 // H:250 kernel/src/host/interrupts.rs, continued
-
-use crate::cpu::idt::Gate;
-use crate::layout::SWITCHER_BASE;
 
 /// The gate the Switcher may put in the real IDT for `guest`'s system
 /// calls, and the stack they land on; None if they must come to the Host.

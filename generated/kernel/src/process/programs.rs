@@ -4,6 +4,10 @@
 //! The user programs, carried in the kernel image: each is the ELF file the
 //! user build produced, included byte for byte.
 
+// P:880 (its use lines, gathered at the top)
+use crate::println;
+use alloc::vec::Vec;
+
 /// A program the kernel can run.
 pub struct Program {
     pub name: &'static str,
@@ -34,9 +38,6 @@ pub fn find(name: &[u8]) -> Option<&'static Program> {
 }
 
 // P:880 kernel/src/process/programs.rs, continued
-
-use crate::println;
-use alloc::vec::Vec;
 
 /// The programs called `names`, in order; names we do not carry are
 /// reported and skipped.

@@ -22,6 +22,14 @@ use spin::Once;
 use x86::Ring;
 
 pub use crate::switcher::switcher_layout::GuestRegs;
+// S:130 (its use lines, gathered at the top)
+use core::sync::atomic::{AtomicU64, Ordering};
+// S:140 (its use lines, gathered at the top)
+use crate::guest::guest_abi::HYPERCALL_VECTOR as HYPERCALL;
+use crate::cpu::vectors::{DEVICE_NOT_AVAILABLE, GENERAL_PROTECTION, PAGE_FAULT};
+// S:150 (its use lines, gathered at the top)
+use crate::cpu::trapframe::TrapFrame;
+use alloc::{format, string::String};
 
 unsafe extern "C" {
     static switcher_start: u8;
@@ -130,8 +138,6 @@ pub fn mappings(side: Side) -> Vec<(u64, Frame, PageFlags)> {
 }
 
 // S:130 kernel/src/switcher/switcher.rs, continued
-use core::sync::atomic::{AtomicU64, Ordering};
-
 /// The Guest whose GDT is in the state pages (0: none).
 static LOADED_GDT: AtomicU64 = AtomicU64::new(0);
 
@@ -173,9 +179,6 @@ pub unsafe fn run(cr3: u64) {
 
 // S:140 kernel/src/switcher/switcher.rs, continued
 
-use crate::guest::guest_abi::HYPERCALL_VECTOR as HYPERCALL;
-use crate::cpu::vectors::{DEVICE_NOT_AVAILABLE, GENERAL_PROTECTION, PAGE_FAULT};
-
 /// The one vector a Guest's own gate may take in the real IDT.
 pub const DIRECT_VECTOR: u64 = vectors::SYSCALL;
 const _: () = assert!(!matches!(DIRECT_VECTOR,
@@ -193,9 +196,6 @@ pub fn load_direct(direct: Option<(Gate, u64)>) {
 }
 
 // S:150 kernel/src/switcher/switcher.rs, continued
-
-use crate::cpu::trapframe::TrapFrame;
-use alloc::{format, string::String};
 
 unsafe extern "C" {
     static switcher_load_ds: u8;

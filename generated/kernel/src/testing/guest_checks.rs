@@ -12,6 +12,12 @@ use crate::cpu::idt::Gate;
 use crate::guest::pv_guest;
 use core::arch::asm;
 use core::fmt::Write;
+// H:930 (its use lines, gathered at the top)
+use crate::guest::guest_abi::IRQ_ENABLED;
+use crate::cpu::vectors::{INVALID_OPCODE, IRQ_BASE};
+use core::sync::atomic::AtomicU64;
+// H:940 (its use lines, gathered at the top)
+use crate::guest::guest_abi::RING_SLOTS;
 
 /// Queue three console writes in the ring, flush, and check the slots.
 pub fn queue_calls(console: &mut HostConsole) {
@@ -61,10 +67,6 @@ pub fn own_trap_handler(console: &mut HostConsole) {
 }
 
 // H:930 kernel/src/testing/guest_checks.rs, continued
-
-use crate::guest::guest_abi::IRQ_ENABLED;
-use crate::cpu::vectors::{INVALID_OPCODE, IRQ_BASE};
-use core::sync::atomic::AtomicU64;
 
 /// Ticks counted by `window_tick`.
 static WINDOW_TICKS: AtomicU64 = AtomicU64::new(0);
@@ -130,8 +132,6 @@ pub fn irq_window(console: &mut HostConsole) {
 }
 
 // H:940 kernel/src/testing/guest_checks.rs, continued
-
-use crate::guest::guest_abi::RING_SLOTS;
 
 /// How many calls each way is timed over: a ring's worth.
 const BENCH_CALLS: u64 = RING_SLOTS as u64;

@@ -11,6 +11,15 @@ use crate::cpu::vectors::{GENERAL_PROTECTION, VECTORS};
 use core::arch::asm;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, Ordering};
+// H:977 (its use lines, gathered at the top)
+use crate::memory::address_space::AddressSpace;
+use crate::layout::{phys_to_virt, PAGE_SIZE, USER_BASE};
+use crate::memory::page_table::PageFlags;
+use crate::cpu::vectors::SYSCALL;
+use crate::cpu::{gdt, tss};
+use crate::memory::{frames, kernel_space};
+use crate::println;
+use crate::pv::pv;
 
 /// The kinds this file answers for; `run` says whether the Guest should
 /// live through it.
@@ -231,15 +240,6 @@ fn single_step(console: &mut HostConsole) {
 }
 
 // H:977 kernel/src/testing/guest_tests_rings.rs, continued
-
-use crate::memory::address_space::AddressSpace;
-use crate::layout::{phys_to_virt, PAGE_SIZE, USER_BASE};
-use crate::memory::page_table::PageFlags;
-use crate::cpu::vectors::SYSCALL;
-use crate::cpu::{gdt, tss};
-use crate::memory::{frames, kernel_space};
-use crate::println;
-use crate::pv::pv;
 
 /// What the ring-3 census saw: a handler reached, and a fault's error code.
 static HITS: [AtomicU64; VECTORS] = [const { AtomicU64::new(0) }; VECTORS];

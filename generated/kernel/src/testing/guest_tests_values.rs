@@ -11,6 +11,9 @@ use crate::cpu::idt::Gate;
 use crate::layout::{PAGE_SIZE, SWITCHER_BASE};
 use crate::cpu::vectors::INVALID_OPCODE;
 use core::fmt::Write;
+// H:990 (its use lines, gathered at the top)
+use crate::layout::{KERNEL_BASE, PHYS_MAP_BASE};
+use crate::memory::page_table::PageTable;
 
 /// The kinds this file answers, each a `guest-test=` value.
 pub const KINDS: [&str; 24] = [
@@ -98,9 +101,6 @@ fn trap_on_stack_zero(console: &mut HostConsole) {
 }
 
 // H:990 kernel/src/testing/guest_tests_values.rs, continued
-
-use crate::layout::{KERNEL_BASE, PHYS_MAP_BASE};
-use crate::memory::page_table::PageTable;
 
 /// Times each call is made; the least is taken.
 const TRIES: usize = 3;

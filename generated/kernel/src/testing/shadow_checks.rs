@@ -10,6 +10,15 @@ use crate::layout::{phys_to_virt, USER_BASE};
 use crate::memory::page_table::PageFlags;
 use crate::memory::{frames, kernel_space};
 use crate::println;
+// H:430 (its use lines, gathered at the top)
+use crate::guest::guest_abi::Hypercall;
+use crate::guest::hypercall::hcall;
+use crate::cpu::idt::Gate;
+use crate::cpu::vectors::PAGE_FAULT;
+use crate::cpu::entry;
+use crate::pv::pv;
+use core::arch::asm;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// Switches back and forth between the two address spaces.
 const ROUNDS: u64 = 50;
@@ -114,15 +123,6 @@ pub fn many_regions() {
 }
 
 // H:430 kernel/src/testing/shadow_checks.rs, continued
-
-use crate::guest::guest_abi::Hypercall;
-use crate::guest::hypercall::hcall;
-use crate::cpu::idt::Gate;
-use crate::cpu::vectors::PAGE_FAULT;
-use crate::cpu::entry;
-use crate::pv::pv;
-use core::arch::asm;
-use core::sync::atomic::{AtomicU64, Ordering};
 
 /// A page mapped read-only, and one never mapped.
 const READ_ONLY: u64 = PAGE + crate::layout::PAGE_SIZE;

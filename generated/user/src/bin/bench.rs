@@ -7,13 +7,13 @@
 #![no_std]
 #![no_main]
 
-#[path = "shared/bench.rs"]
-mod shared;
-
 use core::arch::x86_64::_rdtsc;
 use rguest_user::layout::PAGE_SIZE;
 use rguest_user::{println, sys};
 use shared::ROUNDS;
+
+#[path = "shared/bench.rs"]
+mod shared;
 
 rguest_user::main!(main);
 

@@ -5,10 +5,10 @@
 #![no_std]
 #![no_main]
 
+use rguest_user::sys;
+
 #[path = "shared/bench.rs"]
 mod shared;
-
-use rguest_user::sys;
 
 rguest_user::main!(main);
 
