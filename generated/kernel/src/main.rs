@@ -69,29 +69,27 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // S:140 <<kernel-main-init>>, continued
     switcher::switcher::init();
     // P:320 <<kernel-main-options>>
-    if info.has_option("panic-test") {
+    let cmdline = boot::cmdline::Cmdline::new(info.cmdline());
+    if cmdline.has("panic-test") {
         panic!("panic-test on the command line");
     }
 
     // P:520 <<kernel-main-options>>, continued
-    let cmdline = boot::cmdline::Cmdline::new(info.cmdline());
     if cmdline.has("memory-test") {
         let pages = cmdline.value("memory-test-pages").and_then(|n| n.parse().ok());
         testing::memory_test::run(pages.unwrap_or(testing::memory_test::DEFAULT_PAGES));
     }
 
     // P:660 <<kernel-main-options>>, continued
-    for word in info.cmdline().split(|&b| b == b' ') {
-        if let Some(kind) = word.strip_prefix(b"fault-test=") {
-            testing::selftest::fault(kind);
-        }
+    if let Some(kind) = cmdline.value("fault-test") {
+        testing::selftest::fault(kind);
     }
-    if info.has_option("trap-test") {
+    if cmdline.has("trap-test") {
         testing::selftest::trap_round_trip();
     }
 
     // P:690 <<kernel-main-options>>, continued
-    if info.has_option("serial-test") {
+    if cmdline.has("serial-test") {
         println!("rguest: serial-test: waiting for a line");
         devices::idle::idle_until(|| devices::serial_input::lines() > 0);
     }
@@ -103,7 +101,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     });
 
     // G:220 <<kernel-main-options>>, continued
-    if info.has_option("pv-test") {
+    if cmdline.has("pv-test") {
         testing::pv_test::run();
     }
 

@@ -41,3 +41,22 @@ fn an_empty_or_foreign_line_has_nothing() {
     let not_utf8 = Cmdline::new(b"memory-test \xff\xfe");
     assert!(!not_utf8.has("memory-test"));
 }
+
+#[test]
+fn the_text_is_the_line_as_read() {
+    // A Guest prints its command line through `text`; one that is not
+    // UTF-8 prints as empty, as it reads.
+    let line = Cmdline::new(b"guests=2 guest-test=fuzz");
+    assert_eq!(line.text(), "guests=2 guest-test=fuzz");
+    assert_eq!(Cmdline::new(b"x \xff").text(), "");
+}
+
+#[test]
+fn a_setting_is_read_as_one_word_only() {
+    // `fault-test=page` is a setting, so `value` finds it and `has` does
+    // not; a word that merely contains the key is neither.
+    let line = Cmdline::new(b"rguest fault-test=page trap-test my-fault-test=x");
+    assert_eq!(line.value("fault-test"), Some("page"));
+    assert!(!line.has("fault-test"));
+    assert!(line.has("trap-test"));
+}

@@ -66,12 +66,6 @@ impl Info {
         // direct map shows physical memory.
         unsafe { CStr::from_ptr(ptr) }.to_bytes()
     }
-
-// P:320 kernel/src/boot/multiboot.rs, continued
-    /// Whether the command line contains `word` as a space-separated word.
-    pub fn has_option(&self, word: &str) -> bool {
-        self.cmdline().split(|&b| b == b' ').any(|w| w == word.as_bytes())
-    }
 }
 
 // P:410 kernel/src/boot/multiboot.rs, continued

@@ -24,9 +24,9 @@ pub extern "C" fn guest_main(boot_info: u64) -> ! {
     }
     pv_guest::start();
     println!("rguest: hello from a Guest (long mode, ring {})", ring());
+    let cmdline = cmdline(info);
     println!("rguest: guest {}, {} MiB of memory, command line \"{}\"",
-             info.guest_id, info.memory_size >> 20, cmdline(info));
-    let cmdline = Cmdline::new(cmdline(info).as_bytes());
+             info.guest_id, info.memory_size >> 20, cmdline.text());
     // H:910 <<guest-main-tests>>
     if let Some(kind) = cmdline.value("guest-test") {
         crate::testing::guest_tests::misbehave(kind, info.memory_size, &mut crate::guest::hypercall::HostConsole);
@@ -38,11 +38,11 @@ pub extern "C" fn guest_main(boot_info: u64) -> ! {
 // G:080 kernel/src/guest/guest_boot.rs, continued
 
 /// The Guest's command line, as the Host gave it (empty if not UTF-8).
-fn cmdline(info: &BootInfo) -> &'static str {
+pub fn cmdline(info: &BootInfo) -> Cmdline<'static> {
     let text = phys_to_virt(info.cmdline) as *const u8;
     // SAFETY: the Host wrote cmdline_len bytes there, in our memory.
     let bytes = unsafe { core::slice::from_raw_parts(text, info.cmdline_len as usize) };
-    core::str::from_utf8(bytes).unwrap_or("")
+    Cmdline::new(bytes)
 }
 
 /// The ring we run in: the privilege bits of cs.

@@ -6,7 +6,6 @@
 //! GDT, IDT and page-table entries too. It powers off when it has made
 //! the calls it was asked for, unless its Host killed it first.
 
-use crate::boot::cmdline::Cmdline;
 use crate::cpu::gdt::{SegmentDescriptor, GUEST_GDT_SLOTS};
 use crate::guest::guest_abi::{
     BootInfo, Hypercall, QueuedCall, ShutdownReason, HYPERCALL_VECTOR, RING_SLOTS, SLOT_PENDING,
@@ -459,13 +458,10 @@ impl Fuzzer {
 
 /// Fuzz as the command line says, in a Guest of `memory` bytes.
 pub fn run(memory: u64) -> ! {
-    // SAFETY: the Launcher wrote the boot information there, and the
-    // command line it points to, in our memory; nothing changes them.
-    let text = unsafe {
-        let info = &*(phys_to_virt(GUEST_BOOT_INFO) as *const BootInfo);
-        core::slice::from_raw_parts(phys_to_virt(info.cmdline) as *const u8, info.cmdline_len as usize)
-    };
-    let cmdline = Cmdline::new(text);
+    // SAFETY: the Launcher wrote the boot information there, in our
+    // memory; nothing changes it.
+    let info = unsafe { &*(phys_to_virt(GUEST_BOOT_INFO) as *const BootInfo) };
+    let cmdline = crate::guest::guest_boot::cmdline(info);
     let number = |key| cmdline.value(key).and_then(|text| text.parse::<u64>().ok()).unwrap_or(0);
     let (seed, calls) = (number("fuzz-seed"), number("fuzz-calls"));
     let mut rng = Rng::new(seed);

@@ -11,23 +11,23 @@ use core::arch::asm;
 
 /// Fault in ring 0 as `kind` says. Never returns: the fault report stops
 /// QEMU, and a kind we do not know is a panic.
-pub fn fault(kind: &[u8]) -> ! {
+pub fn fault(kind: &str) -> ! {
     match kind {
-        b"divide" => {
+        "divide" => {
             // SAFETY: a division by zero; the trap does not come back.
             unsafe {
                 asm!("xor %ecx, %ecx", "div %ecx", out("eax") _, out("ecx") _, out("edx") _,
                      options(att_syntax, nostack))
             }
         }
-        b"page" => {
+        "page" => {
             // SAFETY: a read of a page nothing maps; the trap does not come back.
             unsafe {
                 asm!("mov ({addr}), %al", addr = in(reg) UNMAPPED_PAGE, out("al") _,
                      options(att_syntax, nostack))
             }
         }
-        b"stack" => {
+        "stack" => {
             // SAFETY: the stack moves to a page nothing maps and the push
             // faults twice over; the double fault does not come back.
             unsafe {
@@ -35,7 +35,7 @@ pub fn fault(kind: &[u8]) -> ! {
                      options(att_syntax))
             }
         }
-        _ => panic!("fault-test: no such fault: {}", kind.escape_ascii()),
+        _ => panic!("fault-test: no such fault: {kind}"),
     }
     unreachable!("a deliberate fault came back")
 }
