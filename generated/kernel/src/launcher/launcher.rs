@@ -17,6 +17,8 @@ use crate::launcher::guest_image;
 use crate::memory::{frames, heap};
 use crate::println;
 use alloc::{format, string::String, vec::Vec};
+// L:070 (its use lines, gathered at the top)
+use x86::bits64::rflags::RFlags;
 
 /// Writes Guest `id`'s boot information and command line.
 fn write_boot_info(memory: &mut GuestMemory, id: u64, cmdline: &str) {
@@ -35,17 +37,13 @@ fn write_boot_info(memory: &mut GuestMemory, id: u64, cmdline: &str) {
 }
 
 // L:070 kernel/src/launcher/launcher.rs, continued
-
-/// rflags: the reserved bit that is always set, and the interrupt flag.
-const RFLAGS_RESERVED: u64 = 1 << 1;
-const RFLAGS_INTERRUPTS: u64 = 1 << 9;
-
 /// The frame a Guest entered at `entry` starts from.
 fn first_frame(entry: u64) -> TrapFrame {
     TrapFrame {
         rip: entry,
         cs: GUEST_CS.bits().into(),
-        rflags: RFLAGS_RESERVED | RFLAGS_INTERRUPTS,
+        // The reserved bit that is always set, and the interrupt flag.
+        rflags: (RFlags::FLAGS_A1 | RFlags::FLAGS_IF).bits(),
         rsp: 0,
         ss: GUEST_DS.bits().into(),
         rdi: GUEST_BOOT_INFO,

@@ -7,19 +7,21 @@
 
 use crate::layout::{PAGE_SIZE, USER_END};
 use core::ops::{BitOr, Range};
+use x86::bits64::paging::{PDFlags, PDPTFlags, PML4Flags, PTFlags};
 
-/// The flag bits of a page-table entry, at any level (Intel SDM Vol. 3A, 4.5).
+/// The flag bits of a page-table entry, at any level (Intel SDM Vol. 3A,
+/// 4.5), with the `x86` crate's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(transparent)]
 pub struct PageFlags(u64);
 
 impl PageFlags {
-    pub const PRESENT: PageFlags = PageFlags(1 << 0);
-    pub const WRITABLE: PageFlags = PageFlags(1 << 1);
-    pub const USER: PageFlags = PageFlags(1 << 2);
+    pub const PRESENT: PageFlags = PageFlags(PTFlags::P.bits());
+    pub const WRITABLE: PageFlags = PageFlags(PTFlags::RW.bits());
+    pub const USER: PageFlags = PageFlags(PTFlags::US.bits());
     /// In a page directory: this entry is a 2 MiB page.
-    pub const HUGE: PageFlags = PageFlags(1 << 7);
-    pub const NO_EXECUTE: PageFlags = PageFlags(1 << 63);
+    pub const HUGE: PageFlags = PageFlags(PDFlags::PS.bits());
+    pub const NO_EXECUTE: PageFlags = PageFlags(PTFlags::XD.bits());
 
     pub const fn union(self, other: PageFlags) -> PageFlags {
         PageFlags(self.0 | other.0)
@@ -29,6 +31,30 @@ impl PageFlags {
         self.0 & other.0 == other.0
     }
 }
+
+/// Whether a level keeps present, writable, user, accessed and
+/// no-execute, in that order, where a page table does: one type serves
+/// every level only because each does.
+const fn as_in_a_page_table(level: [u64; 5]) -> bool {
+    let pt = [PTFlags::P.bits(), PTFlags::RW.bits(), PTFlags::US.bits(), PTFlags::A.bits(), PTFlags::XD.bits()];
+    let mut i = 0;
+    while i < pt.len() {
+        if level[i] != pt[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+const _: () = assert!(as_in_a_page_table([
+    PML4Flags::P.bits(), PML4Flags::RW.bits(), PML4Flags::US.bits(), PML4Flags::A.bits(), PML4Flags::XD.bits(),
+]));
+const _: () = assert!(as_in_a_page_table([
+    PDPTFlags::P.bits(), PDPTFlags::RW.bits(), PDPTFlags::US.bits(), PDPTFlags::A.bits(), PDPTFlags::XD.bits(),
+]));
+const _: () = assert!(as_in_a_page_table([
+    PDFlags::P.bits(), PDFlags::RW.bits(), PDFlags::US.bits(), PDFlags::A.bits(), PDFlags::XD.bits(),
+]));
 
 impl BitOr for PageFlags {
     type Output = PageFlags;
@@ -148,8 +174,8 @@ impl PageFlags {
     /// No flags at all.
     pub const EMPTY: PageFlags = PageFlags(0);
     /// Set by the processor when the entry is used, and on a write.
-    pub const ACCESSED: PageFlags = PageFlags(1 << 5);
-    pub const DIRTY: PageFlags = PageFlags(1 << 6);
+    pub const ACCESSED: PageFlags = PageFlags(PTFlags::A.bits());
+    pub const DIRTY: PageFlags = PageFlags(PTFlags::D.bits());
 
     pub const fn bits(self) -> u64 {
         self.0

@@ -361,7 +361,7 @@ const TABLE: PageFlags = PageFlags::PRESENT.union(PageFlags::WRITABLE);
 const LARGE: PageFlags = TABLE.union(PageFlags::HUGE);
 /// The flag bits of an entry (0 to 8, and no-execute); and the bits of a
 /// frame's address.
-const FLAG_BITS: u64 = 0x1ff | 1 << 63;
+const FLAG_BITS: u64 = 0x1ff | PageFlags::NO_EXECUTE.bits();
 const ADDRESS_BITS: u64 = 0x000f_ffff_ffff_f000;
 /// The lower half's share of the top-level table.
 const LOWER_HALF: u64 = ENTRIES as u64 / 2;

@@ -11,6 +11,7 @@ use crate::cpu::vectors::{GENERAL_PROTECTION, VECTORS};
 use core::arch::asm;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, Ordering};
+use x86::bits64::rflags::RFlags;
 // H:977 (its use lines, gathered at the top)
 use crate::memory::address_space::AddressSpace;
 use crate::layout::{phys_to_virt, PAGE_SIZE, USER_BASE};
@@ -199,7 +200,7 @@ static STEPS: AtomicU64 = AtomicU64::new(0);
 static STEP_FLAGS: AtomicU64 = AtomicU64::new(0);
 /// The trap flag, and where the flags are in a trap frame without an
 /// error code.
-const TRAP_FLAG: u64 = 1 << 8;
+const TRAP_FLAG: u64 = RFlags::FLAGS_TF.bits();
 const FRAME_RFLAGS: u64 = 16;
 
 core::arch::global_asm!(
@@ -252,7 +253,7 @@ const USER_STACK: u64 = USER_BASE + 2 * PAGE_SIZE;
 /// The bytes of one `int imm8` in the program, and two `nop`s.
 const NOPS: u16 = 0x9090;
 /// rflags for ring 3: the reserved bit, and interrupts on.
-const USER_RFLAGS: u64 = 1 << 1 | 1 << 9;
+const USER_RFLAGS: u64 = RFlags::FLAGS_A1.bits() | RFlags::FLAGS_IF.bits();
 /// The stack traps from the census's ring 3 land on.
 #[repr(C, align(16))]
 struct TrapStack([u8; TRAP_STACK_SIZE]);

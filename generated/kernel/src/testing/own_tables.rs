@@ -9,6 +9,7 @@ use crate::guest::hypercall::{guest_phys, hcall, HostConsole};
 use crate::layout::{KERNEL_BASE, LARGE_PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE, USER_BASE};
 use crate::memory::page_table::{Level, PageFlags, PageTable, PageTableEntry, VirtAddr, ENTRIES};
 use core::fmt::Write;
+use x86::bits64::paging::PTFlags;
 
 /// What to get wrong.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,7 +62,7 @@ static mut TABLES: Tables = Tables {
 const LOW_PAGE: u64 = USER_BASE;
 const MAGIC: u64 = 0x5eed_0f7a_b1e5;
 /// A flag the Host does not accept: "global"; and a bit it calls reserved.
-const GLOBAL: u64 = 1 << 8;
+const GLOBAL: u64 = PTFlags::G.bits();
 const RESERVED_52: u64 = 1 << 52;
 /// What a PDPT entry maps.
 const GIGABYTE: u64 = 1 << 30;
