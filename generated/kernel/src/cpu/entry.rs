@@ -5,15 +5,29 @@
 //! that saves a TrapFrame, calls `trap::dispatch`, and returns through it.
 
 use crate::cpu::trapframe::TrapFrame;
-use crate::cpu::vectors::{EXCEPTIONS, VECTORS};
+use crate::cpu::vectors::{self, EXCEPTIONS, VECTORS};
 use core::mem::offset_of;
+use x86::irq;
 
-/// The exceptions for which the processor pushes an error code: double
-/// fault, invalid TSS, segment not present, stack fault, general
-/// protection, page fault, alignment check, control protection, VMM
-/// communication and security exception.
-pub const HAS_ERROR_CODE: u32 = 1 << 8 | 1 << 10 | 1 << 11 | 1 << 12 | 1 << 13
-    | 1 << 14 | 1 << 17 | 1 << 21 | 1 << 29 | 1 << 30;
+/// The exceptions for which the processor pushes an error code, one bit
+/// each: double fault, invalid TSS, segment not present, stack fault,
+/// general protection, page fault, alignment check, control protection,
+/// VMM communication and security exception.
+pub const HAS_ERROR_CODE: u32 = {
+    let crate_named = [
+        irq::DOUBLE_FAULT_VECTOR, irq::INVALID_TSS_VECTOR, irq::SEGMENT_NOT_PRESENT_VECTOR,
+        irq::STACK_SEGEMENT_FAULT_VECTOR, irq::GENERAL_PROTECTION_FAULT_VECTOR,
+        irq::PAGE_FAULT_VECTOR, irq::ALIGNMENT_CHECK_VECTOR,
+    ];
+    let mut bits = 1 << vectors::CONTROL_PROTECTION | 1 << vectors::VMM_COMMUNICATION | 1 << vectors::SECURITY;
+    let mut i = 0;
+    while i < crate_named.len() {
+        bits |= 1 << crate_named[i];
+        i += 1;
+    }
+    bits
+};
+const _: () = assert!(HAS_ERROR_CODE == 0x6022_7d00, "the SDM's list, as a number");
 
 // P:620 <<entry-layout-checks>>
 // The stubs push the error code, then the vector, right below the

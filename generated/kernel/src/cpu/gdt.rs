@@ -18,13 +18,13 @@ use x86::Ring;
 pub struct SegmentDescriptor(u64);
 
 impl SegmentDescriptor {
-    const ACCESSED: u64 = 1 << 40; // set by the processor on first use
-    const WRITABLE: u64 = 1 << 41; // data: writable; code: readable
-    const EXECUTABLE: u64 = 1 << 43;
-    const CODE_OR_DATA: u64 = 1 << 44; // clear for system descriptors
+    pub const ACCESSED: u64 = 1 << 40; // set by the processor on first use
+    pub const WRITABLE: u64 = 1 << 41; // data: writable; code: readable
+    pub const EXECUTABLE: u64 = 1 << 43;
+    pub const CODE_OR_DATA: u64 = 1 << 44; // clear for system descriptors
     const DPL_SHIFT: u64 = 45;
-    const PRESENT: u64 = 1 << 47;
-    const LONG_MODE: u64 = 1 << 53;
+    pub const PRESENT: u64 = 1 << 47;
+    pub const LONG_MODE: u64 = 1 << 53;
 
     /// The null descriptor, which every GDT starts with.
     pub const NULL: Self = SegmentDescriptor(0);
@@ -216,9 +216,9 @@ impl core::fmt::Display for DescriptorError {
 impl SegmentDescriptor {
     const DPL_MASK: u64 = 0b11 << Self::DPL_SHIFT;
     /// Code: conforming. (Data: expand-down, which is the Guest's own.)
-    const CONFORMING: u64 = 1 << 42;
+    pub const CONFORMING: u64 = 1 << 42;
     /// Code: 32-bit default operand size (must be clear when long).
-    const DEFAULT_SIZE: u64 = 1 << 54;
+    pub const DEFAULT_SIZE: u64 = 1 << 54;
 
     /// The descriptor whose bits are `bits`, as a Guest sent it for slot
     /// `slot` (one of GUEST_GDT_SLOTS), if it passes every check: then

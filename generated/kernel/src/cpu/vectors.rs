@@ -2,17 +2,23 @@
 // P:600 kernel/src/cpu/vectors.rs
 //! What the 256 interrupt vectors mean to us.
 
+use x86::irq;
+
 /// The vectors, 0 to 255.
 pub const VECTORS: usize = 256;
 /// 0..32 are the processor's exceptions.
 pub const EXCEPTIONS: u64 = 32;
-pub const NMI: u64 = 2;
-pub const INVALID_OPCODE: u64 = 6;
-pub const DEVICE_NOT_AVAILABLE: u64 = 7;
-pub const DOUBLE_FAULT: u64 = 8;
-pub const GENERAL_PROTECTION: u64 = 13;
-pub const PAGE_FAULT: u64 = 14;
-pub const MACHINE_CHECK: u64 = 18;
+pub const NMI: u64 = irq::NONMASKABLE_INTERRUPT_VECTOR as u64;
+pub const INVALID_OPCODE: u64 = irq::INVALID_OPCODE_VECTOR as u64;
+pub const DEVICE_NOT_AVAILABLE: u64 = irq::DEVICE_NOT_AVAILABLE_VECTOR as u64;
+pub const DOUBLE_FAULT: u64 = irq::DOUBLE_FAULT_VECTOR as u64;
+pub const GENERAL_PROTECTION: u64 = irq::GENERAL_PROTECTION_FAULT_VECTOR as u64;
+pub const PAGE_FAULT: u64 = irq::PAGE_FAULT_VECTOR as u64;
+pub const MACHINE_CHECK: u64 = irq::MACHINE_CHECK_VECTOR as u64;
+/// The exceptions newer than the crate's list (SDM Vol. 3A, 6.15).
+pub const CONTROL_PROTECTION: u64 = 21;
+pub const VMM_COMMUNICATION: u64 = 29;
+pub const SECURITY: u64 = 30;
 /// The interrupt controllers' sixteen lines, remapped past the exceptions.
 pub const IRQ_BASE: u64 = 0x20;
 pub const IRQS: u64 = 16;

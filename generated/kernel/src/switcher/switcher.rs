@@ -13,13 +13,14 @@ use crate::layout::{
     SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
 use crate::memory::page_table::PageFlags;
-use crate::switcher::switcher_layout::{State, TablePointer};
+use crate::switcher::switcher_layout::State;
 use crate::cpu::tss::TaskStateSegment;
 use crate::cpu::vectors;
 use crate::memory::{frames, kernel_space};
 use alloc::vec::Vec;
 use spin::Once;
 use x86::Ring;
+use x86::dtables::DescriptorTablePointer;
 
 pub use crate::switcher::switcher_layout::GuestRegs;
 // S:130 (its use lines, gathered at the top)
@@ -91,8 +92,8 @@ pub fn init() {
     }
     state.tss = TaskStateSegment::for_guest(SWITCHER_REGS + PAGE_SIZE);
     state.gdt = Gdt::for_guest(&raw const state.tss as u64);
-    state.gdt_pointer = TablePointer::to(&state.gdt);
-    state.idt_pointer = TablePointer::to(&state.idt);
+    state.gdt_pointer = DescriptorTablePointer::new(&state.gdt);
+    state.idt_pointer = DescriptorTablePointer::new(&state.idt);
 }
 
 // S:120 kernel/src/switcher/switcher.rs, continued

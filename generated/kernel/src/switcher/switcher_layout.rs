@@ -6,7 +6,7 @@
 //! assembled with. switcher.rs puts them in place.
 
 use crate::cpu::gdt::{self, Gdt};
-use crate::cpu::idt::Gate;
+use crate::cpu::idt::Idt;
 use crate::layout::{
     PAGE_SIZE, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
@@ -15,6 +15,8 @@ use crate::cpu::trapframe::TrapFrame;
 use crate::cpu::tss::TaskStateSegment;
 use crate::cpu::vectors;
 use core::mem::{offset_of, size_of};
+// S:030 (its use lines, gathered at the top)
+use x86::dtables::DescriptorTablePointer;
 
 /// A Guest's data selectors, which no trap pushes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,20 +52,6 @@ impl GuestRegs {
 }
 
 // S:030 kernel/src/switcher/switcher_layout.rs, continued
-/// The operand of lgdt, lidt, sgdt and sidt.
-#[derive(Clone, Copy, Default)]
-#[repr(C, packed)]
-pub struct TablePointer {
-    limit: u16,
-    base: u64,
-}
-
-impl TablePointer {
-    pub fn to<T>(table: &T) -> TablePointer {
-        TablePointer { limit: size_of::<T>() as u16 - 1, base: table as *const T as u64 }
-    }
-}
-
 /// What the Switcher saves of the Host on the way to a Guest, in the
 /// Host's page (its `cr3` goes into HOST_CR3_MSR instead).
 #[derive(Default)]
@@ -72,8 +60,8 @@ pub struct HostState {
     rsp: u64,
     /// Where on the Host's stack its FPU state was saved.
     fpu: u64,
-    gdt: TablePointer,
-    idt: TablePointer,
+    gdt: DescriptorTablePointer<Gdt>,
+    idt: DescriptorTablePointer<Idt>,
     tr: u16,
 }
 const _: () = assert!(size_of::<HostState>() as u64 <= PAGE_SIZE);
@@ -81,11 +69,11 @@ const _: () = assert!(size_of::<HostState>() as u64 <= PAGE_SIZE);
 /// The state pages: nothing in them but what a Guest runs with.
 #[repr(C, align(4096))]
 pub struct State {
-    pub idt: [Gate; vectors::VECTORS],
+    pub idt: Idt,
     pub gdt: Gdt,
     pub tss: TaskStateSegment,
-    pub gdt_pointer: TablePointer,
-    pub idt_pointer: TablePointer,
+    pub gdt_pointer: DescriptorTablePointer<Gdt>,
+    pub idt_pointer: DescriptorTablePointer<Idt>,
 }
 const _: () = assert!(size_of::<State>() as u64 <= SWITCHER_STATE_PAGES * PAGE_SIZE);
 
@@ -110,7 +98,7 @@ core::arch::global_asm!(
     HOST_RSP = const offset_of!(HostState, rsp),
     HOST_FPU = const offset_of!(HostState, fpu),
     HOST_GDT = const offset_of!(HostState, gdt),
-    HOST_GDT_BASE = const offset_of!(HostState, gdt) + offset_of!(TablePointer, base),
+    HOST_GDT_BASE = const offset_of!(HostState, gdt) + offset_of!(DescriptorTablePointer<Gdt>, base),
     HOST_IDT = const offset_of!(HostState, idt),
     HOST_TR = const offset_of!(HostState, tr),
     HOST_CR3_MSR = const HOST_CR3_MSR,

@@ -305,13 +305,13 @@ fn segment_marks(console: &mut HostConsole) {
 }
 
 // S:230 kernel/src/testing/guest_tests_switcher.rs, continued
-/// Bits of a segment descriptor the tests below set or clear, as the
-/// Host's checks name them (SDM Vol. 3A, 3.4.5).
-const WRITABLE: u64 = 1 << 41;
-const CONFORMING: u64 = 1 << 42;
-const PRESENT: u64 = 1 << 47;
-const LONG_MODE: u64 = 1 << 53;
-const DEFAULT_SIZE: u64 = 1 << 54;
+/// Bits of a segment descriptor the tests below set or clear: the
+/// descriptor type's own, which the Host's checks use (SDM Vol. 3A, 3.4.5).
+const WRITABLE: u64 = SegmentDescriptor::WRITABLE;
+const CONFORMING: u64 = SegmentDescriptor::CONFORMING;
+const PRESENT: u64 = SegmentDescriptor::PRESENT;
+const LONG_MODE: u64 = SegmentDescriptor::LONG_MODE;
+const DEFAULT_SIZE: u64 = SegmentDescriptor::DEFAULT_SIZE;
 /// A gate's type, in its first word, and a task gate's (SDM 6.14.1).
 const GATE_TYPE_SHIFT: u64 = 40;
 const GATE_TYPE_MASK: u64 = 0b1111 << GATE_TYPE_SHIFT;
