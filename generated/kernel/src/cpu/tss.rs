@@ -8,19 +8,9 @@
 use crate::layout::{IST_STACK_SIZE, KERNEL_STACK_SIZE};
 use crate::pv::pv;
 use core::mem::size_of;
-
-#[repr(C, packed(4))]
-pub struct TaskStateSegment {
-    reserved0: u32,
-    /// Stacks for traps from a less privileged ring; `rsp[0]` for ring 0.
-    rsp: [u64; 3],
-    reserved1: u64,
-    /// IST1 to IST7: a gate whose `ist` field is n switches to `ist[n - 1]`.
-    ist: [u64; 7],
-    reserved2: u64,
-    reserved3: u16,
-    iomap_base: u16,
-}
+/// Its `rsp[n]` is the stack for traps into ring n from a less privileged
+/// ring; a gate whose `ist` field is n switches to `ist[n - 1]`.
+pub use x86::bits64::task::TaskStateSegment;
 
 /// The descriptor's limit: the TSS and no I/O permission bitmap.
 pub const LIMIT: u64 = size_of::<TaskStateSegment>() as u64 - 1;
@@ -44,15 +34,8 @@ static mut KERNEL_STACK: Stack<{ KERNEL_STACK_SIZE as usize }> =
 static mut IST_STACK: [Stack<{ IST_STACK_SIZE as usize }>; IST_STACKS] =
     [const { Stack([0; IST_STACK_SIZE as usize]) }; IST_STACKS];
 
-static mut TSS: TaskStateSegment = TaskStateSegment {
-    reserved0: 0,
-    rsp: [0; 3],
-    reserved1: 0,
-    ist: [0; 7],
-    reserved2: 0,
-    reserved3: 0,
-    iomap_base: size_of::<TaskStateSegment>() as u16,
-};
+static mut TSS: TaskStateSegment =
+    TaskStateSegment { iomap_base: size_of::<TaskStateSegment>() as u16, ..TaskStateSegment::new() };
 
 /// The TSS's address, for its descriptor in the GDT.
 pub fn base() -> u64 {
@@ -100,29 +83,15 @@ pub unsafe fn store_rsp0(top: u64) {
 /// The interrupt stack every gate of a Guest's IDT names: its `RSP0`.
 pub const GUEST_FRAME_IST: u8 = 1;
 
-impl TaskStateSegment {
-    /// A Guest's TSS: traps from its rings, and from the Switcher's, land
-    /// below `rsp0`.
-    pub const fn for_guest(rsp0: u64) -> TaskStateSegment {
-        let mut ist = [0; 7];
-        ist[GUEST_FRAME_IST as usize - 1] = rsp0;
-        TaskStateSegment {
-            reserved0: 0,
-            rsp: [rsp0, 0, 0],
-            reserved1: 0,
-            ist,
-            reserved2: 0,
-            reserved3: 0,
-            iomap_base: size_of::<TaskStateSegment>() as u16,
-        }
-    }
-}
-
-// S:140 kernel/src/cpu/tss.rs, continued
-
-impl TaskStateSegment {
-    /// Traps from ring 3 into ring 1 land below `top`.
-    pub fn set_ring1_stack(&mut self, top: u64) {
-        self.rsp[1] = top;
+/// A Guest's TSS: traps from its rings, and from the Switcher's, land
+/// below `rsp0`.
+pub const fn for_guest(rsp0: u64) -> TaskStateSegment {
+    let mut ist = [0; 7];
+    ist[GUEST_FRAME_IST as usize - 1] = rsp0;
+    TaskStateSegment {
+        rsp: [rsp0, 0, 0],
+        ist,
+        iomap_base: size_of::<TaskStateSegment>() as u16,
+        ..TaskStateSegment::new()
     }
 }

@@ -14,7 +14,7 @@ use crate::layout::{
 };
 use crate::memory::page_table::PageFlags;
 use crate::switcher::switcher_layout::State;
-use crate::cpu::tss::TaskStateSegment;
+use crate::cpu::tss;
 use crate::cpu::vectors;
 use crate::memory::{frames, kernel_space};
 use alloc::vec::Vec;
@@ -90,7 +90,7 @@ pub fn init() {
     for (vector, gate) in state.idt.iter_mut().enumerate() {
         *gate = stub_gate(vector);
     }
-    state.tss = TaskStateSegment::for_guest(SWITCHER_REGS + PAGE_SIZE);
+    state.tss = tss::for_guest(SWITCHER_REGS + PAGE_SIZE);
     state.gdt = Gdt::for_guest(&raw const state.tss as u64);
     state.gdt_pointer = DescriptorTablePointer::new(&state.gdt);
     state.idt_pointer = DescriptorTablePointer::new(&state.idt);
@@ -193,7 +193,8 @@ pub fn load_direct(direct: Option<(Gate, u64)>) {
     let state = unsafe { state() };
     let (gate, stack) = direct.unwrap_or((stub_gate(DIRECT_VECTOR as usize), 0));
     state.idt[DIRECT_VECTOR as usize] = gate;
-    state.tss.set_ring1_stack(stack);
+    // Traps from ring 3 into ring 1 land below `stack`.
+    state.tss.set_rsp(Ring::Ring1, stack);
 }
 
 // S:150 kernel/src/switcher/switcher.rs, continued
