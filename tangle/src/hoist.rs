@@ -292,9 +292,11 @@ pub fn hoist_uses(file: GeneratedFile, layout: &Layout, style: CommentStyle) -> 
         out.push("", Origin::Label { loc: first_loc.clone() });
     }
     let mut tag = (start > 0).then(|| layout.pieces[layout.line_piece[start - 1]].tag.as_str());
+    let mut moved = false;
     for (n, item) in items.iter().enumerate() {
         let item_tag = layout.pieces[item.piece].tag.as_str();
         if tag != Some(item_tag) {
+            moved = true;
             let label = style.line("", &format!("{item_tag} (its use lines, gathered at the top)"));
             out.push(&label, Origin::Label { loc: origins[item.start].book_loc(1) });
             tag = Some(item_tag);
@@ -309,10 +311,11 @@ pub fn hoist_uses(file: GeneratedFile, layout: &Layout, style: CommentStyle) -> 
             out.push(lines[l], origins[l].clone());
         }
     }
-    // A blank line after them, unless the line that follows them now
-    // followed an item directly before (a chunk's label, say).
+    // A blank line after them, unless none moved from a later block and
+    // the line that follows them now followed an item directly before (a
+    // chunk's label, say): such a file stays as it was.
     let next = (start..lines.len()).find(|&l| !removed[l] && !is_blank(lines[l]));
-    let tight = next.is_some_and(|l| l > 0 && removed[l - 1] && !is_blank(lines[l - 1]));
+    let tight = !moved && next.is_some_and(|l| l > 0 && removed[l - 1] && !is_blank(lines[l - 1]));
     if !tight {
         out.push("", Origin::Label { loc: first_loc });
     }

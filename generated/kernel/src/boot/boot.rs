@@ -11,6 +11,10 @@ use crate::boot::multiboot;
 use crate::devices::qemu_exit;
 use x86::bits64::paging::{PDFlags, PDPTFlags, PML4Flags};
 use x86::controlregs::{Cr0, Cr4};
+// P:170 (its use lines, gathered at the top)
+use x86::segmentation::SegmentSelector;
+use x86::Ring;
+
 // P:130 <<boot-constants>>
 /// Extended feature flags: CPUID leaf, and the EDX bits we insist on.
 const CPUID_EXT_FEATURES: u32 = 0x8000_0001;
@@ -46,8 +50,8 @@ const GDT_CODE64: u64 =
     DESC_PRESENT | DESC_CODE_OR_DATA | DESC_EXECUTABLE | DESC_WRITABLE | DESC_LONG_MODE;
 const GDT_DATA: u64 = DESC_PRESENT | DESC_CODE_OR_DATA | DESC_WRITABLE;
 const GDT_ENTRIES: u64 = 3;
-pub const KERNEL_CS: u16 = 8;
-pub const KERNEL_DS: u16 = 16;
+pub const KERNEL_CS: u16 = SegmentSelector::new(1, Ring::Ring0).bits();
+pub const KERNEL_DS: u16 = SegmentSelector::new(2, Ring::Ring0).bits();
 
 // P:180 <<boot-constants>>, continued
 /// Page-table entry flags: tables point to tables; the directory maps 2 MiB.
