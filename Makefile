@@ -36,6 +36,8 @@ help: ## list the targets, and the variables that change them
 setup: ## install QEMU and the kernel target if missing
 	@bash .ci/setup
 
+#: RGUEST_MDBOOK  (environment) =cargo: make setup-book compiles mdbook from crates.io, not PyPI's wheel
+#: RGUEST_KERNEL_ELF (environment) the kernel ELF `cargo test --package boot-tests` boots (make test-boot sets it)
 setup-book: ## also install mdbook, at the pinned version
 	@bash .ci/setup --book
 
@@ -55,9 +57,11 @@ check: $(TANGLE_STAMP) ## check the book, and that generated/ agrees with it
 build: tangle ## build the user programs and the kernel; compiler messages point into the book
 	@$(MAKE) --no-print-directory kernel-build
 
-# kernel-run builds what it needs first (kernel/kernel.mk).
-qemu: setup tangle ## boot the kernel in QEMU (TCG) and show its serial output
-	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite
+# kernel-run builds what it needs first (kernel/kernel.mk). Its output goes
+# through kernel/demo.awk, which marks every line of the boot with who said
+# it (Host, guest0, guest1) and ends with a summary.
+qemu: setup tangle ## boot the kernel in QEMU (TCG): the Host's programs, then two Guests running the same, each line marked
+	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite | awk -f kernel/demo.awk
 
 # One boot: the bench program natively, then in a Guest, which first times
 # a hypercall (tests/boot/tests/bench.rs boots the same line).
