@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot test-site \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -151,8 +151,15 @@ hypercall-costs: setup build ## one boot under -icount shift=0: the worst case o
 		echo "hypercall-costs: $$rows rows, not $(COSTS_ROWS)"; exit 1; fi
 
 test: setup-book test-tangle test-units test-boot ## run every test
-	@$(MAKE) --no-print-directory book
+	@$(MAKE) --no-print-directory test-site
 	@echo "make test: all tests passed"
+
+# The website in headless Chromium, driven over WebDriver by Python's
+# standard library (tests/site/site_test.py): pages, links, anchors,
+# captions, the index of tags, the search, the assembler's colours;
+# screenshots in target/site-screenshots/.
+test-site: book ## build the website and test it in headless Chromium (setup-book installs it)
+	@timeout 600 python3 tests/site/site_test.py target/book
 
 test-tangle: ## the tangler's unit, golden, error-case and preprocessor tests
 	cargo test --package tangle --features mdbook
