@@ -48,6 +48,27 @@ fn halted_qemu(port: u16) -> Child {
         .expect("could not start QEMU")
 }
 
+/// Wait until something listens on `port` (QEMU's gdb server), looking in
+/// /proc/net/tcp rather than connecting: a connection would be a gdb client
+/// to QEMU. False if nothing listens by `deadline`.
+fn listening(port: u16, deadline: Instant) -> bool {
+    let wanted = format!(":{port:04X} ");
+    while Instant::now() < deadline {
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            let text = std::fs::read_to_string(table).unwrap_or_default();
+            // local_address is the second column, the state (0A: LISTEN) the fourth.
+            if text.lines().any(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.len() > 3 && format!("{} ", &f[1][f[1].len().saturating_sub(5)..]) == wanted && f[3] == "0A"
+            }) {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
 /// Wait for `child` to exit, or kill it at `deadline`; whether it exited.
 fn wait_until(child: &mut Child, deadline: Instant) -> bool {
     while Instant::now() < deadline {
@@ -72,6 +93,11 @@ fn gdb_session(commands: &[&str]) -> String {
     assert!(built.success(), "could not build the tangler");
     let port = free_port();
     let mut qemu = halted_qemu(port);
+    let deadline = Instant::now() + TIMEOUT;
+    if !listening(port, deadline) {
+        let _ = qemu.kill();
+        panic!("QEMU's gdb server did not listen on port {port}");
+    }
     let out_path = std::env::temp_dir().join(format!("rguest-gdb-{port}.txt"));
     let out_file = std::fs::File::create(&out_path).unwrap();
     let mut gdb = Command::new("gdb");
@@ -88,7 +114,6 @@ fn gdb_session(commands: &[&str]) -> String {
         .stderr(out_file)
         .spawn()
         .expect("could not start gdb: `make setup` installs it (apt gdb)");
-    let deadline = Instant::now() + TIMEOUT;
     let finished = wait_until(&mut gdb, deadline);
     let _ = qemu.kill();
     let _ = qemu.wait();
