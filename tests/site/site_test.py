@@ -43,6 +43,7 @@ SHOTS = os.path.join(ROOT, "target", "site-screenshots")
 SCREENSHOTS = {
     "introduction.html": "introduction.png",
     "switcher/index.html#file-kernel-src-switcher-switcher-s-1": "switcher-verse.png",
+    "preparation/boot.html#file-kernel-src-boot-boot-s-1": "boot-verse.png",
     "host/index.html": "host.png",
     "appendix/tags.html": "tags.png",
 }
