@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot test-site \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -36,6 +36,8 @@ help: ## list the targets, and the variables that change them
 setup: ## install QEMU and the kernel target if missing
 	@bash .ci/setup
 
+#: RGUEST_MDBOOK  (environment) =cargo: make setup-book compiles mdbook from crates.io, not PyPI's wheel
+#: RGUEST_KERNEL_ELF (environment) the kernel ELF `cargo test --package boot-tests` boots (make test-boot sets it)
 setup-book: ## also install mdbook, at the pinned version
 	@bash .ci/setup --book
 
@@ -55,9 +57,32 @@ check: $(TANGLE_STAMP) ## check the book, and that generated/ agrees with it
 build: tangle ## build the user programs and the kernel; compiler messages point into the book
 	@$(MAKE) --no-print-directory kernel-build
 
-# kernel-run builds what it needs first (kernel/kernel.mk).
-qemu: setup tangle ## boot the kernel in QEMU (TCG) and show its serial output
-	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite
+# kernel-run builds what it needs first (kernel/kernel.mk). Its output goes
+# through kernel/demo.awk, which marks every line of the boot with who said
+# it (Host, guest0, guest1) and ends with a summary.
+qemu: setup tangle ## boot the kernel in QEMU (TCG): the Host's programs, then two Guests running the same, each line marked
+	@$(MAKE) --no-print-directory kernel-run 2>&1 | $(TANGLE) rewrite | awk -f kernel/demo.awk
+
+# The debugger. `make qemu-gdb` boots as `make qemu` does, but halted
+# before the first instruction (-S), with QEMU's gdb server on GDB_PORT
+# (-gdb tcp::1234 is what -s means); `make gdb`, in another terminal,
+# attaches gdb with the kernel's symbols and kernel/gdb/rguest.py, which
+# shows the book line beside gdb's own in generated/ (`book-break`,
+# `book-where`; "Debugging with the book" in the appendix).
+#: GDB_PORT       make qemu-gdb, make gdb: the port of QEMU's gdb server (1234)
+GDB_PORT ?= 1234
+GDB_FLAGS = -q -ex "set pagination off" -x kernel/gdb/rguest.py -ex "target remote localhost:$(GDB_PORT)"
+
+qemu-gdb: setup tangle ## boot as make qemu does, halted, QEMU's gdb server on GDB_PORT (1234); then make gdb
+	@$(MAKE) --no-print-directory kernel-build 2>&1 | $(TANGLE) rewrite
+	@echo "qemu-gdb: the kernel is halted; QEMU's gdb server listens on localhost:$(GDB_PORT): make gdb (in another terminal)"
+	@status=0; $(QEMU) $(QEMU_FLAGS) $(QEMU_EXTRA) -gdb tcp::$(GDB_PORT) -S -kernel $(KERNEL_ELF) -initrd $(KERNEL_ELF) \
+		$(if $(KERNEL_APPEND),-append "$(KERNEL_APPEND)") 2>&1 | awk -f kernel/demo.awk || status=$$?; \
+	echo "qemu-gdb: QEMU ended (status $$status)"
+
+gdb: $(TANGLE_STAMP) ## attach gdb to make qemu-gdb's kernel, showing book lines (kernel/gdb/rguest.py)
+	@command -v gdb >/dev/null || bash .ci/setup
+	gdb $(GDB_FLAGS) $(KERNEL_ELF)
 
 # One boot: the bench program natively, then in a Guest, which first times
 # a hypercall (tests/boot/tests/bench.rs boots the same line).
@@ -126,8 +151,15 @@ hypercall-costs: setup build ## one boot under -icount shift=0: the worst case o
 		echo "hypercall-costs: $$rows rows, not $(COSTS_ROWS)"; exit 1; fi
 
 test: setup-book test-tangle test-units test-boot ## run every test
-	@$(MAKE) --no-print-directory book
+	@$(MAKE) --no-print-directory test-site
 	@echo "make test: all tests passed"
+
+# The website in headless Chromium, driven over WebDriver by Python's
+# standard library (tests/site/site_test.py): pages, links, anchors,
+# captions, the index of tags, the search, the assembler's colours;
+# screenshots in target/site-screenshots/.
+test-site: book ## build the website and test it in headless Chromium (setup-book installs it)
+	@timeout 600 python3 tests/site/site_test.py target/book
 
 test-tangle: ## the tangler's unit, golden, error-case and preprocessor tests
 	cargo test --package tangle --features mdbook

@@ -59,10 +59,12 @@ QEMU          ?= qemu-system-x86_64
 QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 # The kernel command line (multiboot), e.g. KERNEL_APPEND=panic-test.
-# By default the Host runs no programs itself, and launches two Guests from
-# its own image (-initrd), each running the demonstration programs.
+# By default both worlds: the Host runs the demonstration programs itself,
+# in ring 3, then launches two Guests from its own image (-initrd), each
+# running the same programs in its own ring 3.
+DEMO_PROGRAMS := hello,ping,pong,pages,sleeper,faulty,wild
 #: KERNEL_APPEND  the kernel command line, e.g. KERNEL_APPEND="programs=hello guests=1"
-KERNEL_APPEND ?= programs= guests=2 guest-programs=hello,ping,pong,pages,sleeper,faulty,wild
+KERNEL_APPEND ?= programs=$(DEMO_PROGRAMS) guests=2 guest-programs=$(DEMO_PROGRAMS)
 # More QEMU arguments for one run, e.g. QEMU_EXTRA="-icount shift=0".
 #: QEMU_EXTRA     more QEMU arguments, e.g. QEMU_EXTRA="-icount shift=0"
 QEMU_EXTRA    ?=

@@ -111,8 +111,8 @@ fn attributes_are_stripped_and_rust_is_not_run() {
             "text",
             "text",
             "text",
-            "bash",
-            "bash",
+            "text,rguest-gas",
+            "text,rguest-gas",
             "rust,ignore,noplayground"
         ]
     );
@@ -175,7 +175,7 @@ fn woven_code_is_the_code_without_its_references() {
             _ => {}
         }
     }
-    assert_eq!(in_item, ["bash"]);
+    assert_eq!(in_item, ["text,rguest-gas"]);
     // The reference line in the list item is indented with the item.
     assert!(boot.contains("\n   <div class=\"rguest-ref\" style=\"padding-left: 4ch\"><a href=\"#chunk-stub-body-0\">⟨stub-body⟩ P:030</a></div>\n"), "{boot}");
 }

@@ -66,13 +66,19 @@ pub(super) fn render(w: &Weaver, r: BlockRef) -> String {
 ///
 /// The highlight.js that mdbook bundles has no GNU assembler. Its `x86asm`
 /// is Intel syntax, and in AT&T code (ours) it starts a string at the
-/// apostrophe of a `#` comment and runs it to the next one, lines later;
-/// `bash`'s rules (`#` comments, `$` immediates, quoted strings) suit AT&T
-/// well. Blocks that say they are Intel syntax get `x86asm`.
+/// apostrophe of a `#` comment and runs it to the next one, lines later.
+/// So AT&T blocks go out as plain text with the class `rguest-gas`, which
+/// mdbook sets beside `language-text`: plain text is what a reader without
+/// JavaScript sees, and the book's theme (`src-book/theme/gas.js`,
+/// book.toml's `additional-js`) registers a grammar for GNU assembler and
+/// highlights those blocks with it. (Naming the language `gas` outright
+/// would have mdbook's highlighting warn, before our grammar is there, that
+/// it knows no such language.) Blocks that say they are Intel syntax get
+/// `x86asm`.
 pub fn info_string(lang: &str) -> String {
     match lang {
         "rust" | "rs" => "rust,ignore,noplayground".to_string(),
-        "asm" | "s" | "S" | "gas" | "att" | "assembly" => "bash".to_string(),
+        "asm" | "s" | "S" | "gas" | "att" | "assembly" => "text,rguest-gas".to_string(),
         "x86asm" | "nasm" | "intel" => "x86asm".to_string(),
         "" | "ld" | "lds" | "linker" | "linker-script" => "text".to_string(),
         other => other.to_string(),
@@ -232,7 +238,7 @@ mod tests {
     #[test]
     fn languages() {
         assert_eq!(info_string("rust"), "rust,ignore,noplayground");
-        assert_eq!(info_string("asm"), "bash");
+        assert_eq!(info_string("asm"), "text,rguest-gas");
         assert_eq!(info_string("nasm"), "x86asm");
         assert_eq!(info_string("ld"), "text");
         assert_eq!(info_string("toml"), "toml");
