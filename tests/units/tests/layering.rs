@@ -60,12 +60,12 @@ const BACKWARD: &[(&str, &str)] = &[
     // A Guest's roll call dispatches to the test Guests by name (G:420,
     // H:910): to be removed by a table of test Guests the testing code
     // registers.
-    ("guest/guest_boot.rs", "testing"),
-    ("guest/guest_kernel.rs", "testing"),
+    ("guest/boot.rs", "testing"),
+    ("guest/kernel.rs", "testing"),
     // The Guest's table of operations prints through the Guest's console
     // (G:300), which the Drivers part adds: to be removed by the console
     // registering itself with the Guest's table.
-    ("guest/pv_guest.rs", "drivers"),
+    ("guest/ops.rs", "drivers"),
     // The Launcher makes its Guests with the Host's record and budget
     // (L:060), which the Host part defines later: to be removed by moving
     // the record's definition before the Launcher, or the Launcher after it.
@@ -74,8 +74,8 @@ const BACKWARD: &[(&str, &str)] = &[
     // last: to be removed by an interface the Host defines and the
     // Switcher fills.
     ("host/guest.rs", "switcher"),
-    ("host/guest_rings.rs", "switcher"),
-    ("host/guest_tables.rs", "switcher"),
+    ("host/rings.rs", "switcher"),
+    ("host/real_tables.rs", "switcher"),
     ("host/run_guest.rs", "switcher"),
 ];
 

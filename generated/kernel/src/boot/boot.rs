@@ -116,7 +116,7 @@ core::arch::global_asm!(
     BOOT_STACK_SIZE = const BOOT_STACK_SIZE,
 
     // G:020 <<boot-asm-operands>>, continued
-    GUEST_HEADER_MAGIC = const crate::guest::guest_abi::GUEST_HEADER_MAGIC,
-    guest_main = sym crate::guest::guest_boot::guest_main,
+    GUEST_HEADER_MAGIC = const crate::guest::abi::GUEST_HEADER_MAGIC,
+    guest_main = sym crate::guest::boot::guest_main,
     options(att_syntax)
 );

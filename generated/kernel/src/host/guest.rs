@@ -6,8 +6,8 @@
 
 use crate::memory::frame_bitmap::Frame;
 use crate::cpu::gdt::Gdt;
-use crate::launcher::guest_memory::{GuestMemory, GuestPage};
-use crate::host::guest_tables::GuestTables;
+use crate::launcher::memory::{GuestMemory, GuestPage};
+use crate::host::real_tables::GuestTables;
 use crate::host::interrupts::BITMAP_WORDS;
 use crate::host::segments::GuestGate;
 use crate::cpu::vectors::VECTORS;
@@ -22,7 +22,7 @@ use alloc::{string::String, vec::Vec};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ending {
     /// It asked to stop, with this reason.
-    Shutdown(crate::guest::guest_abi::ShutdownReason),
+    Shutdown(crate::guest::abi::ShutdownReason),
     /// The Host stopped it, for this reason.
     Killed(String),
 }

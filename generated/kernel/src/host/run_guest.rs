@@ -4,7 +4,7 @@
 //! it, and go again, until it ends or its turn is over.
 
 use crate::host::guest::{Exit, Guest};
-use crate::guest::guest_abi::HYPERCALL_VECTOR;
+use crate::guest::abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::cpu::trapframe::TrapFrame;
 use crate::cpu::vectors::{
@@ -13,7 +13,7 @@ use crate::cpu::vectors::{
 };
 use crate::cpu::{exception, gdt, trap};
 use crate::devices::{idle, pit, tsc};
-use crate::host::{guest_budget, guest_decode, guest_rings, hypercalls, interrupts, shadow};
+use crate::host::{budget, decode, rings, hypercall_handler, interrupts, shadow};
 use crate::pv::pv;
 use crate::switcher::switcher;
 use alloc::{format, string::String};
@@ -28,7 +28,7 @@ pub fn run(guest: &mut Guest) {
     while guest.is_running() && pit::ticks() == tick {
         // The calls it queued come first, one at a time, the clock looked
         // at between them; then the exit that followed them.
-        if guest_budget::charge(guest, hypercalls::make_next_queued) {
+        if budget::charge(guest, hypercall_handler::make_next_queued) {
             if tsc::now() >= turn_ends {
                 guest.counters.drains_split += 1;
                 break; // its turn is spent: the rest of the ring waits for the next
@@ -36,7 +36,7 @@ pub fn run(guest: &mut Guest) {
             continue;
         }
         if let Some(Exit { frame, cr2 }) = guest.waiting.take() {
-            guest_budget::charge(guest, |guest| exit(guest, &frame, cr2));
+            budget::charge(guest, |guest| exit(guest, &frame, cr2));
             continue;
         }
         interrupts::check_clock(guest);
@@ -93,7 +93,7 @@ fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     match frame.vector {
         HYPERCALL_VECTOR => {
             let args = [frame.rdi, frame.rsi, frame.rdx, frame.r10];
-            let result = hypercalls::direct(guest, frame.rax, args);
+            let result = hypercall_handler::direct(guest, frame.rax, args);
             guest.regs().frame.rax = result;
         }
         SYSCALL => interrupts::syscall(guest),
@@ -151,7 +151,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
         }
     }
     if frame.ring() == GUEST_KERNEL_RING {
-        let tried = guest_decode::privileged_instruction(guest, rip)
+        let tried = decode::privileged_instruction(guest, rip)
             .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
         if let Some(instruction) = tried {
             return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
@@ -166,9 +166,9 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                   frame.error_code, exception::name(v)));
     }
     if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
-        error_code = guest_rings::switcher_fault_as_on_the_host(cr2, error_code);
+        error_code = rings::switcher_fault_as_on_the_host(cr2, error_code);
     }
-    if v == GENERAL_PROTECTION && guest_rings::software_interrupt(guest) {
+    if v == GENERAL_PROTECTION && rings::software_interrupt(guest) {
         return;
     }
     if guest.idt[v as usize].is_none() {
@@ -177,7 +177,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                   exception::name(v)));
     }
     if v == PAGE_FAULT && guest.shared.is_some() {
-        hypercalls::write_shared(guest, core::mem::offset_of!(crate::guest::guest_abi::SharedPage, cr2), &cr2);
+        hypercall_handler::write_shared(guest, core::mem::offset_of!(crate::guest::abi::SharedPage, cr2), &cr2);
     }
     let error_code = interrupts::has_error_code(v).then_some(error_code);
     interrupts::deliver_trap(guest, v, error_code);

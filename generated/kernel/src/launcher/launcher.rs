@@ -6,14 +6,14 @@
 
 use crate::boot::cmdline::Cmdline;
 use crate::cpu::gdt::{GUEST_CS, GUEST_DS};
-use crate::host::guest_budget;
+use crate::host::budget;
 use crate::host::guest::Guest;
-use crate::guest::guest_abi::{BootInfo, BOOT_INFO_MAGIC};
-use crate::launcher::guest_memory::GuestMemory;
+use crate::guest::abi::{BootInfo, BOOT_INFO_MAGIC};
+use crate::launcher::memory::GuestMemory;
 use crate::layout::{GUEST_BOOT_INFO, GUEST_MEMORY_DEFAULT, KERNEL_LOAD_ADDR, PAGE_SIZE};
 use crate::cpu::trapframe::TrapFrame;
 use crate::host::run_guest;
-use crate::launcher::guest_image;
+use crate::launcher::image;
 use crate::memory::{frames, heap};
 use crate::println;
 use alloc::{format, string::String, vec::Vec};
@@ -70,7 +70,7 @@ fn parse_size(text: &str) -> Option<u64> {
 /// room beside the `promised` frames.
 pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &mut u64, cmdline: &str)
     -> Option<Guest> {
-    let need = memory_size / PAGE_SIZE + guest_budget::worst_case(memory_size);
+    let need = memory_size / PAGE_SIZE + budget::worst_case(memory_size);
     let free = frames::free_frames() as u64;
     if free.saturating_sub(*promised) < need {
         println!("rguest: launcher: no room for guest{id}: it needs {need} frames ({} MiB of memory \
@@ -83,7 +83,7 @@ pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &m
                  memory_size >> 20);
         return None;
     };
-    let entry = guest_image::load(image, &mut memory)
+    let entry = image::load(image, &mut memory)
         .unwrap_or_else(|error| panic!("cannot load guest{id}'s image: {error:?}"));
     write_boot_info(&mut memory, id, cmdline);
     let mut guest = Guest::new(id, memory, first_frame(entry));
@@ -108,7 +108,7 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     });
     let test = cmdline.value("guest-test");
     let programs = cmdline.value("guest-programs");
-    let worst = guest_budget::worst_case(size);
+    let worst = budget::worst_case(size);
     let budget = cmdline.value("guest-budget").map_or(worst, |text| {
         text.parse::<u64>().unwrap_or_else(|_| panic!("guest-budget={text}: not a number")).min(worst)
     });

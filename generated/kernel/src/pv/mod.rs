@@ -2,4 +2,4 @@
 // G:210 kernel/src/pv/mod.rs
 //! Guest: the table of privileged operations, and its native filling.
 pub(crate) mod pv; // the table of privileged operations
-pub(crate) mod pv_native; // its filling on a real machine
+pub(crate) mod native; // its filling on a real machine

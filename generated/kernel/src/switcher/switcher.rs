@@ -6,7 +6,7 @@
 
 use crate::memory::frame_bitmap::Frame;
 use crate::cpu::gdt::Gdt;
-use crate::guest::guest_abi::HYPERCALL_VECTOR;
+use crate::guest::abi::HYPERCALL_VECTOR;
 use crate::cpu::idt::Gate;
 use crate::layout::{
     phys_to_virt, PAGE_SIZE, SWITCHER_CODE, SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS,
@@ -173,7 +173,7 @@ pub unsafe fn run(cr3: u64) {
 
 // S:140 kernel/src/switcher/switcher.rs, continued
 
-use crate::guest::guest_abi::HYPERCALL_VECTOR as HYPERCALL;
+use crate::guest::abi::HYPERCALL_VECTOR as HYPERCALL;
 use crate::cpu::vectors::{DEVICE_NOT_AVAILABLE, GENERAL_PROTECTION, PAGE_FAULT};
 
 /// The one vector a Guest's own gate may take in the real IDT.

@@ -8,7 +8,7 @@
 
 use crate::boot::cmdline::Cmdline;
 use crate::cpu::gdt::{SegmentDescriptor, GUEST_GDT_SLOTS};
-use crate::guest::guest_abi::{
+use crate::guest::abi::{
     BootInfo, Hypercall, QueuedCall, ShutdownReason, HYPERCALL_VECTOR, RING_SLOTS, SLOT_PENDING,
 };
 use crate::guest::hypercall::{guest_phys, hcall, HostConsole};
@@ -19,7 +19,7 @@ use crate::layout::{
     PHYS_MAP_BASE, SWITCHER_BASE, SWITCHER_STATE, USER_END,
 };
 use crate::memory::page_table::{PageFlags, PageTable, PageTableEntry, VirtAddr, ENTRIES};
-use crate::guest::pv_guest::SHARED;
+use crate::guest::ops::SHARED;
 use crate::cpu::vectors::VECTORS;
 use x86::Ring;
 
@@ -488,7 +488,7 @@ pub fn run(memory: u64) -> ! {
             let _ = unsafe { (virt as *const u64).read_volatile() };
         }
     }
-    crate::guest::guest_boot::shutdown(ShutdownReason::PowerOff)
+    crate::guest::boot::shutdown(ShutdownReason::PowerOff)
 }
 
 impl Fuzzer {

@@ -3,8 +3,8 @@
 //! Guests that misbehave on request (`guest-test=KIND` on a Guest's
 //! command line), for the Host's tests: each should be killed.
 
-use crate::guest::guest_abi::{Hypercall, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
-use crate::guest::guest_kernel::KERNEL_TESTS;
+use crate::guest::abi::{Hypercall, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
+use crate::guest::kernel::KERNEL_TESTS;
 use crate::guest::hypercall::{hcall, HostConsole};
 use crate::cpu::idt::Gate;
 use crate::layout::{MAX_PHYS_MEMORY, SWITCHER_STATE};

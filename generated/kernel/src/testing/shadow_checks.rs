@@ -71,7 +71,7 @@ pub fn run() {
 }
 
 /// Pages unmapped at once from a tree that is not loaded.
-const BATCH: u64 = 2 * crate::guest::guest_abi::RING_SLOTS as u64;
+const BATCH: u64 = 2 * crate::guest::abi::RING_SLOTS as u64;
 
 /// Change `space`, whose shadow the Host keeps, while another is loaded:
 /// remap PAGE, and map and unmap BATCH more pages (one frame, taken back
@@ -115,7 +115,7 @@ pub fn many_regions() {
 
 // H:430 kernel/src/testing/shadow_checks.rs, continued
 
-use crate::guest::guest_abi::Hypercall;
+use crate::guest::abi::Hypercall;
 use crate::guest::hypercall::hcall;
 use crate::cpu::idt::Gate;
 use crate::cpu::vectors::PAGE_FAULT;
