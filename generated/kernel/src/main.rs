@@ -3,9 +3,10 @@
 //   src-book/preparation/paging.md, src-book/preparation/heap.md,
 //   src-book/preparation/traps-segments.md, src-book/preparation/traps.md,
 //   src-book/preparation/time.md, src-book/preparation/traps-serial.md,
-//   src-book/preparation/programs-run.md, src-book/preparation/onward.md, src-book/guest/ops.md,
-//   src-book/guest/entry.md, src-book/drivers/console.md, src-book/launcher/index.md,
-//   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md
+//   src-book/preparation/programs-run.md, src-book/preparation/ops.md,
+//   src-book/preparation/onward.md, src-book/guest/entry.md, src-book/drivers/console.md,
+//   src-book/launcher/index.md, src-book/host/index.md, src-book/host/fuzzing.md,
+//   src-book/switcher/index.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -63,7 +64,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // P:690 <<kernel-main-init>>, continued
     devices::serial_input::init();
 
-    // G:210 <<kernel-main-init>>, continued
+    // P:955 <<kernel-main-init>>, continued
     println!("rguest: privileged operations: {}", pv::pv::ops().name);
 
     // S:140 <<kernel-main-init>>, continued
@@ -102,7 +103,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
         None => process::programs::DEMO.to_vec(),
     });
 
-    // G:220 <<kernel-main-options>>, continued
+    // P:960 <<kernel-main-options>>, continued
     if info.has_option("pv-test") {
         testing::pv_test::run();
     }
@@ -112,7 +113,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // H:895 <<kernel-main-options>>, continued
     testing::fuzz_launcher::run(&cmdline, info.image_module());
-    // P:900 <<kernel-main-farewell>>
+    // P:970 <<kernel-main-farewell>>
     pv::pv::shutdown(QemuExitCode::Success)
 }
 
@@ -131,7 +132,7 @@ mod cpu; // segments, traps and the FPU
 // P:880 kernel/src/main.rs, continued
 mod process; // programs in ring 3, their processes and system calls
 
-// G:210 kernel/src/main.rs, continued
+// P:955 kernel/src/main.rs, continued
 mod pv; // the table of privileged operations, and its native filling
 
 // G:050 kernel/src/main.rs, continued
