@@ -36,19 +36,6 @@ const ROOT: &[(&str, u32)] = &[("main.rs", 6), ("layout.rs", 0)];
 /// and this list shortened with it; the test fails on an entry that is no
 /// longer needed, so the list cannot go stale.
 const BACKWARD: &[(&str, &str)] = &[
-    // The boot stub's Guest header and its jump to guest_main, added to
-    // boot.s's constants by the Guest part (G:020): to be removed by the
-    // Guest part giving the stub its entry through a symbol of its own.
-    ("boot/boot.rs", "guest"),
-    // A Guest's roll call dispatches to the test Guests by name (G:420,
-    // H:910): to be removed by a table of test Guests the testing code
-    // registers.
-    ("guest/boot.rs", "testing"),
-    ("guest/kernel.rs", "testing"),
-    // The Guest's table of operations prints through the Guest's console
-    // (G:300), which the Drivers part adds: to be removed by the console
-    // registering itself with the Guest's table.
-    ("guest/ops.rs", "drivers"),
     // The Launcher makes its Guests with the Host's record and budget
     // (L:060), which the Host part defines later: to be removed by moving
     // the record's definition before the Launcher, or the Launcher after it.

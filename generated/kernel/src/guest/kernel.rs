@@ -14,21 +14,25 @@ use crate::guest::ops;
 use crate::memory::{frames, heap, kernel_space};
 use crate::println;
 use crate::pv::pv;
-use crate::testing::{memory_test, pv_test};
+
+/// A test a Guest's kernel runs itself once it is up: the name
+/// `guest-test=` gives it, and the test.
+pub type GuestTest = (&'static str, fn());
 
 /// The tests a Guest's kernel runs itself, as `guest-test=` asks.
 pub const KERNEL_TESTS: [&str; 7] =
     ["pv", "memory", "spin", "shadow", "shadow-regions", "reflected-syscalls", "closed-gate"];
 /// Pages the memory test maps in a Guest, whose memory is small.
-const MEMORY_TEST_PAGES: usize = 64;
+pub const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
 const BOOT_TICKS: u64 = 10;
 /// What a Guest leaves in an SSE register while it sleeps, with its id.
 const SSE_MARK: u64 = 0x55e0_0000_0000_0000;
 
 /// Bring up the kernel in a Guest with `info`, found at guest-physical
-/// `info_phys`, and run what its command line asks for.
-pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
+/// `info_phys`, and run what its command line asks for, of `tests` and of
+/// programs.
+pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline, tests: &[GuestTest]) {
     let ram = Region { start: 0, end: info.memory_size, kind: RegionKind::Available };
     let entry = ram.to_entry();
     let map = MemoryMap::new(&entry);
@@ -51,16 +55,9 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
              pit::ticks() - first, pit::TIMER_HZ);
     println!("rguest: tsc: {} MHz, the Host's measure", tsc::hz() / 1_000_000);
     println!("rguest: privileged operations: {}", pv::ops().name);
-    match cmdline.value("guest-test") {
-        Some("pv") => pv_test::run(),
-        Some("memory") => memory_test::run(MEMORY_TEST_PAGES),
-        Some("spin") => crate::testing::guest_checks::spin(),
-        Some("shadow") => crate::testing::shadow_checks::run(),
-        Some("shadow-regions") => crate::testing::shadow_checks::many_regions(),
-        Some("reflected-syscalls") => ops::reflect_syscalls(),
-        Some("closed-gate") => crate::testing::guest_checks::close_syscall_gate(),
-        Some("int-census-ring3") => crate::testing::guest_tests_rings::census_ring3(),
-        _ => {}
+    let asked = cmdline.value("guest-test");
+    if let Some((_, test)) = tests.iter().find(|(name, _)| Some(*name) == asked) {
+        test();
     }
     // G:440 <<guest-programs>>
     crate::process::programs::run_all(cmdline.list("programs").collect());

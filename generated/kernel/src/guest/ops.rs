@@ -17,7 +17,9 @@ use crate::devices::qemu_exit::QemuExitCode;
 use crate::cpu::trapframe::TrapFrame;
 use crate::cpu::vectors::{IRQ_BASE, IRQS, SYSCALL};
 use crate::devices::pit;
-use crate::drivers::console;
+use crate::guest::hypercall::HostConsole;
+use core::fmt::Write;
+use spin::Once;
 use crate::guest::boot;
 use core::mem::offset_of;
 use core::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -256,8 +258,29 @@ fn timer_next() {
     hcall(Hypercall::SetClockEvent, [TICK_NS, 0, 0, 0]);
 }
 
+/// The console a driver registered: how to write to it, and how to send
+/// what it has gathered.
+static CONSOLE: Once<(fn(&str), fn())> = Once::new();
+
+/// From now on, write the Guest's console through `write`, and `flush` it
+/// before the Guest stops. Once.
+pub fn set_console(write: fn(&str), flush: fn()) {
+    CONSOLE.call_once(|| (write, flush));
+}
+
+fn console_write(s: &str) {
+    match CONSOLE.get() {
+        Some((write, _)) => write(s),
+        None => {
+            let _ = HostConsole.write_str(s);
+        }
+    }
+}
+
 fn shutdown(code: QemuExitCode) -> ! {
-    console::flush();
+    if let Some((_, flush)) = CONSOLE.get() {
+        flush();
+    }
     boot::shutdown(match code {
         QemuExitCode::Success => ShutdownReason::PowerOff,
         QemuExitCode::Failure => ShutdownReason::Failure,
@@ -289,6 +312,6 @@ static GUEST: PvOps = PvOps {
     flush_tlb_page,
     timer_start,
     timer_next,
-    console_write: console::write,
+    console_write,
     shutdown,
 };
