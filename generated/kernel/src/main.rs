@@ -67,6 +67,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // P:955 <<kernel-main-init>>, continued
     println!("rguest: privileged operations: {}", pv::pv::ops().name);
 
+    // H:040 <<kernel-main-init>>, continued
+    launcher::launcher::set_host(&host::run_guest::FOR_LAUNCHER);
+
     // S:140 <<kernel-main-init>>, continued
     switcher::switcher::init();
     // P:320 <<kernel-main-options>>

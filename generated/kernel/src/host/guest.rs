@@ -7,6 +7,7 @@
 use crate::memory::frame_bitmap::Frame;
 use crate::cpu::gdt::Gdt;
 use crate::launcher::memory::{GuestMemory, GuestPage};
+use crate::launcher::launcher::Launched;
 use crate::host::real_tables::GuestTables;
 use crate::host::interrupts::BITMAP_WORDS;
 use crate::host::segments::GuestGate;
@@ -127,6 +128,13 @@ impl Guest {
             budget: u64::MAX, host_frames: used, host_frames_peak: used,
         };
         guest.regs().init(frame);
+        guest
+    }
+
+    /// The Guest the Launcher made: its memory, first registers and budget.
+    pub fn launched(launched: Launched) -> Guest {
+        let mut guest = Guest::new(launched.id, launched.memory, launched.frame);
+        guest.budget = launched.budget;
         guest
     }
 

@@ -70,8 +70,8 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
         let trace = if cmdline.has("fuzz-trace") { " fuzz-trace" } else { "" };
         let own = format!("guest-test=fuzz fuzz-seed={guest_seed} fuzz-calls={want}{trace}");
         let budget = budget::worst_case(FUZZ_MEMORY);
-        let mut guest = launch(guests, image, FUZZ_MEMORY, budget, &mut 0, &own)
-            .expect("room for one fuzzing Guest");
+        let mut guest = launch(guests, image, FUZZ_MEMORY, budget, budget, &mut 0, &own)
+            .map(Guest::launched).expect("room for one fuzzing Guest");
         run_watched(&mut guest);
         let its = guest.counters.hypercalls + guest.counters.ring_hypercalls;
         made += its;
