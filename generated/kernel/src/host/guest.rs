@@ -13,7 +13,7 @@ use crate::host::interrupts::BITMAP_WORDS;
 use crate::host::segments::GuestGate;
 use crate::cpu::vectors::VECTORS;
 use crate::layout::phys_to_virt;
-use crate::switcher::switcher::{self, GuestRegs};
+use crate::host::world::{self, GuestRegs};
 use crate::cpu::trapframe::TrapFrame;
 use crate::memory::frames;
 use crate::println;
@@ -120,7 +120,7 @@ impl Guest {
         let tables = GuestTables::new(&memory, regs).expect("no frames for a Guest's page tables");
         let used = free - frames::free_frames() as u64;
         let mut guest = Guest {
-            id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
+            id, memory, tables, regs, gdt: world::initial_gdt(), gdt_changed: true,
             shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
             clock: None, halted: false, kernel_stack: None, shadows: Vec::new(),
             ending: None, waiting: None,

@@ -14,6 +14,9 @@ pub(crate) mod decode; // naming the instruction a Guest was killed for
 // H:070 kernel/src/host/mod.rs, continued
 pub(crate) mod values; // the one door for Guest numbers
 
+// H:090 kernel/src/host/mod.rs, continued
+pub(crate) mod world; // the world switch, as the Host needs it
+
 // H:130 kernel/src/host/mod.rs, continued
 pub(crate) mod hypercall_handler; // the Host's one big switch
 

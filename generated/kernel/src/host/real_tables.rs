@@ -10,7 +10,7 @@ use crate::memory::frames;
 use crate::launcher::memory::GuestMemory;
 use crate::layout::{KERNEL_BASE, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE};
 use crate::memory::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
-use crate::switcher::switcher::{self, Side};
+use crate::host::world::{self, Side};
 
 /// Flags of the tables above a page: the page's own entry decides.
 const TABLE: PageFlags = PageFlags::PRESENT.union(PageFlags::WRITABLE).union(PageFlags::USER);
@@ -84,7 +84,7 @@ impl GuestTables {
     /// `regs`; None if frames ran out.
     pub fn empty(regs: Frame) -> Option<GuestTables> {
         let mut tables = GuestTables { pml4: frames::alloc_zeroed()?, root: None, grown: 0 };
-        for (virt, frame, flags) in switcher::mappings(Side::Guest { regs }) {
+        for (virt, frame, flags) in world::mappings(Side::Guest { regs }) {
             let virt = VirtAddr::new(virt).expect("the Switcher's addresses are canonical");
             tables.install(virt, frame, flags).ok()?;
         }

@@ -73,7 +73,7 @@ fn int_at(guest: &Guest, rip: u64) -> Option<(u8, u64)> {
 // H:270 kernel/src/host/rings.rs, continued
 
 use crate::layout::PAGE_SIZE;
-use crate::switcher::switcher::{self, Side};
+use crate::host::world::{self, Side};
 use x86::irq::PageFaultError;
 
 /// The error code of a program's page fault at `cr2`, in the Switcher's
@@ -81,7 +81,7 @@ use x86::irq::PageFaultError;
 pub fn switcher_fault_as_on_the_host(cr2: u64, error_code: u64) -> u64 {
     let page = cr2 & !(PAGE_SIZE - 1);
     let present = PageFaultError::P.bits() as u64;
-    match switcher::mappings(Side::Host).iter().any(|&(virt, _, _)| virt == page) {
+    match world::mappings(Side::Host).iter().any(|&(virt, _, _)| virt == page) {
         true => error_code | present,
         false => error_code & !present,
     }

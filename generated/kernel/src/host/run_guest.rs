@@ -15,7 +15,7 @@ use crate::cpu::{exception, gdt, trap};
 use crate::devices::{idle, pit, tsc};
 use crate::host::{budget, decode, rings, hypercall_handler, interrupts, shadow};
 use crate::pv::pv;
-use crate::switcher::switcher;
+use crate::host::world;
 use crate::launcher::launcher::{Host, Launched};
 use alloc::{format, string::String, vec::Vec};
 
@@ -48,15 +48,15 @@ pub fn run(guest: &mut Guest) {
         if !guest.is_running() {
             break;
         }
-        if switcher::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed) {
+        if world::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed) {
             guest.counters.gdt_copies += 1;
         }
         guest.gdt_changed = false;
-        switcher::load_direct(interrupts::direct_syscall(guest));
+        world::load_direct(interrupts::direct_syscall(guest));
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
-        unsafe { switcher::run(guest.tables.cr3()) };
+        unsafe { world::run(guest.tables.cr3()) };
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
@@ -88,6 +88,11 @@ pub fn run_all(guests: &mut [Guest]) {
 /// Make a Guest of each the Launcher launched, run them all to the end,
 /// and report on each; how many were killed.
 fn run_launched(launched: Vec<Launched>) -> u64 {
+    if !world::installed() {
+        println!("rguest: host: {} guests ready, and no Switcher yet to enter them with: \
+                  the Switcher part comes next", launched.len());
+        return 0;
+    }
     let mut guests: Vec<Guest> = launched.into_iter().map(Guest::launched).collect();
     run_all(&mut guests);
     for guest in &guests {
@@ -105,7 +110,7 @@ pub static FOR_LAUNCHER: Host = Host { worst_case: budget::worst_case, run_all: 
 /// (and `cr2`, for a page fault).
 fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     if frame.ring() == 0 {
-        return guest.kill(switcher::fault_reason(frame));
+        return guest.kill(world::fault_reason(frame));
     }
     match frame.vector {
         HYPERCALL_VECTOR => {

@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use spin::Once;
 use x86::Ring;
 
-pub use crate::switcher::switcher_layout::GuestRegs;
+use crate::host::world::{self, Side, Switcher};
 
 unsafe extern "C" {
     static switcher_start: u8;
@@ -85,6 +85,7 @@ pub fn init() {
     state.gdt = Gdt::for_guest(&raw const state.tss as u64);
     state.gdt_pointer = TablePointer::to(&state.gdt);
     state.idt_pointer = TablePointer::to(&state.idt);
+    world::install(&SWITCHER);
 }
 
 // S:120 kernel/src/switcher/switcher.rs, continued
@@ -98,13 +99,6 @@ fn stub_gate(vector: usize) -> Gate {
         _ => Ring::Ring0,
     };
     Gate::to_switcher(stub, dpl)
-}
-
-/// Whose page tables the Switcher's pages are going into.
-pub enum Side {
-    Host,
-    /// A Guest, whose registers page is `regs`.
-    Guest { regs: Frame },
 }
 
 /// Each page of the Switcher's region as `side` maps it: its address, its
@@ -236,3 +230,9 @@ pub fn fault_reason(frame: &TrapFrame) -> String {
     format!("{} in the Switcher, at its {at} (rip {:#x}, error code {code:#x}{about})",
             crate::cpu::exception::name(frame.vector), frame.rip)
 }
+
+// S:150 kernel/src/switcher/switcher.rs, continued
+
+/// The Switcher, as the Host asked for it (host/world.rs).
+static SWITCHER: Switcher =
+    Switcher { mappings, initial_gdt, load_gdt, load_direct, run, fault_reason };

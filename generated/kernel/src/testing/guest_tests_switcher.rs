@@ -15,7 +15,8 @@ use crate::layout::{
     phys_to_virt, GUEST_BOOT_INFO, KERNEL_LOAD_ADDR, MAX_PHYS_MEMORY, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_CODE,
     SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
-use crate::switcher::switcher_layout::{DataSelectors, GuestRegs, State};
+use crate::host::world::{DataSelectors, GuestRegs};
+use crate::switcher::switcher_layout::State;
 use crate::cpu::trapframe::TrapFrame;
 use core::arch::asm;
 use core::fmt::Write;
