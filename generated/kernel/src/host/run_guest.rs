@@ -17,6 +17,7 @@ use crate::host::{budget, decode, rings, hypercall_handler, interrupts, shadow};
 use crate::pv::pv;
 use crate::host::world;
 use crate::launcher::launcher::{Host, Launched};
+use crate::println;
 use alloc::{format, string::String, vec::Vec};
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
