@@ -101,11 +101,24 @@ const HEADER_WIDTH: usize = 100;
 /// Tangles the book. It assumes the book has been checked; a reference to
 /// an undefined chunk is copied through, and a cycle is cut.
 pub fn tangle(index: &Index) -> Output {
+    tangle_with(index, false)
+}
+
+/// Tangles a book cut short after a part, for its checkpoint: a reference
+/// to a chunk that only a later part defines becomes a comment saying so,
+/// and adds nothing.
+pub fn tangle_checkpoint(index: &Index) -> Output {
+    tangle_with(index, true)
+}
+
+fn tangle_with(index: &Index, checkpoint: bool) -> Output {
     let mut output = Output::new();
     for (target, pieces) in &index.pieces {
         let Target::File(path) = target else { continue };
         let Some(style) = CommentStyle::for_path(path) else { continue };
-        let mut expander = Expander { index, style, file: GeneratedFile::default(), stack: Vec::new(), chapters: BTreeMap::new() };
+        let mut expander = Expander {
+            index, style, file: GeneratedFile::default(), stack: Vec::new(), chapters: BTreeMap::new(), checkpoint,
+        };
         expander.pieces(target, pieces, "");
         let mut file = header(index, style, pieces[0], &expander.chapters);
         file.text.push_str(&expander.file.text);
@@ -161,6 +174,8 @@ struct Expander<'i, 'b> {
     stack: Vec<&'b str>,
     /// Every chapter whose blocks reach this file, with the first of them.
     chapters: BTreeMap<usize, &'b Loc>,
+    /// Tangling a checkpoint: chunks not defined yet are a later part's.
+    checkpoint: bool,
 }
 
 impl<'b> Expander<'_, 'b> {
@@ -194,6 +209,13 @@ impl<'b> Expander<'_, 'b> {
                         self.pieces(&target, pieces, &inner);
                         self.stack.pop();
                     }
+                    continue;
+                }
+            if self.checkpoint
+                && let Some(reference) = parse_reference(line) {
+                    let inner = format!("{indent}{}", reference.indent);
+                    let note = format!("<<{}>>: added by a later part", reference.name);
+                    self.file.push(&self.style.line(&inner, &note), Origin::Label { loc: block.line_loc(i, 1) });
                     continue;
                 }
             let loc = block.line_loc(i, 1);
