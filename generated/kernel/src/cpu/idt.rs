@@ -38,7 +38,7 @@ impl Gate {
 
     /// An interrupt gate to `handler` in the kernel's code segment, usable
     /// by `int` from rings up to `dpl`, on interrupt stack `ist` if any.
-    fn interrupt(handler: u64, dpl: Ring, ist: Option<Ist>) -> Gate {
+    pub fn interrupt(handler: u64, dpl: Ring, ist: Option<Ist>) -> Gate {
         Gate {
             offset_low: handler as u16,
             selector: gdt::KERNEL_CS.bits(),
@@ -120,6 +120,14 @@ impl Gate {
         Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring1, None) }
     }
 
+    /// A direct trap: a trap gate into the Guest's code segment at
+    /// `handler`, open to ring 3, on no interrupt stack (for the processor's
+    /// own IDT, [Direct traps](../switcher/index.md#direct-traps)).
+    pub fn direct(handler: u64) -> Gate {
+        let gate = Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring3, None) };
+        gate.as_trap()
+    }
+
     /// The gate whose two words are `words`.
     pub fn from_words(words: [u64; 2]) -> Gate {
         let [low, high] = words;
@@ -180,16 +188,5 @@ impl Gate {
     /// rings up to `dpl`.
     pub fn to_switcher(handler: u64, dpl: Ring) -> Gate {
         Gate { ist: crate::cpu::tss::GUEST_FRAME_IST, ..Gate::interrupt(handler, dpl, None) }
-    }
-}
-
-// S:140 kernel/src/cpu/idt.rs, continued
-
-impl Gate {
-    /// A direct trap: a trap gate into the Guest's code segment at
-    /// `handler`, open to ring 3, on no interrupt stack.
-    pub fn direct(handler: u64) -> Gate {
-        let gate = Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring3, None) };
-        gate.as_trap()
     }
 }
