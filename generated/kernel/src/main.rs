@@ -67,6 +67,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // P:955 <<kernel-main-init>>, continued
     println!("rguest: privileged operations: {}", pv::pv::ops().name);
 
+    // G:070 <<kernel-main-init>>, continued
+    guest::boot::announce();
+
     // H:040 <<kernel-main-init>>, continued
     launcher::launcher::set_host(&host::run_guest::FOR_LAUNCHER);
 

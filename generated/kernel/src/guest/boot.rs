@@ -40,6 +40,18 @@ core::arch::global_asm!(
     options(att_syntax)
 );
 
+unsafe extern "C" {
+    /// Where a Host enters this image as a Guest (guest/entry.s).
+    static guest_start64: u8;
+}
+
+/// On a real machine: say that this image can also be a Guest, and where
+/// a Host would enter it.
+pub fn announce() {
+    println!("rguest: guest entry at {:#x}: a Host may start this kernel in ring 1",
+             &raw const guest_start64 as u64);
+}
+
 // G:080 kernel/src/guest/boot.rs, continued
 
 /// The Guest's command line, as the Host gave it (empty if not UTF-8).

@@ -11,6 +11,7 @@ guest_header:
 # A Guest starts here: long mode, ring 1, the Host's page tables, and in
 # rdi the guest-physical address of its boot information.
         .section .text.start64, "ax"
+        .globl  guest_start64
 guest_start64:
         lea     boot_stack_top(%rip), %rsp
         xor     %ebp, %ebp              # end of the frame-pointer chain
