@@ -87,19 +87,19 @@ pub fn run_all(guests: &mut [Guest]) {
 // H:040 kernel/src/host/run_guest.rs, continued
 
 /// Make a Guest of each the Launcher launched, run them all to the end,
-/// and report on each; how many were killed.
-fn run_launched(launched: Vec<Launched>) -> u64 {
+/// and report on each; how many ran, and how many were killed.
+fn run_launched(launched: Vec<Launched>) -> (u64, u64) {
     if !world::installed() {
         println!("rguest: host: {} guests ready, and no Switcher yet to enter them with: \
                   the Switcher part comes next", launched.len());
-        return 0;
+        return (0, 0);
     }
     let mut guests: Vec<Guest> = launched.into_iter().map(Guest::launched).collect();
     run_all(&mut guests);
     for guest in &guests {
         guest.report();
     }
-    guests.iter().filter(|g| g.was_killed()).count() as u64
+    (guests.len() as u64, guests.iter().filter(|g| g.was_killed()).count() as u64)
 }
 
 /// The Host, as the Launcher needs it.

@@ -33,9 +33,9 @@ pub struct Host {
     /// The most frames the page tables of a Guest with this much memory
     /// can take.
     pub worst_case: fn(u64) -> u64,
-    /// Run these Guests to the end, and report on each; how many were
-    /// killed.
-    pub run_all: fn(Vec<Launched>) -> u64,
+    /// Run these Guests to the end, and report on each; how many ran, and
+    /// how many of those were killed.
+    pub run_all: fn(Vec<Launched>) -> (u64, u64),
 }
 
 static HOST: Once<&'static Host> = Once::new();
@@ -155,9 +155,12 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
                 launch(round * count + i, image, size, worst, budget, &mut promised, own.trim_end())
             })
             .collect();
-        ran += guests.len() as u64;
         match host {
-            Some(host) => killed += (host.run_all)(guests),
+            Some(host) => {
+                let (these_ran, these_killed) = (host.run_all)(guests);
+                ran += these_ran;
+                killed += these_killed;
+            }
             None => println!("rguest: launcher: {} guests loaded, their first registers set; \
                               no Host yet to run them: the Host part comes next", guests.len()),
         }
