@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot test-site \
+: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot test-site checkpoints \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -150,7 +150,17 @@ hypercall-costs: setup build ## one boot under -icount shift=0: the worst case o
 	@rows=$$(grep -c '[0-9]$$' target/hypercall-costs.txt); if [ "$$rows" -ne $(COSTS_ROWS) ]; then \
 		echo "hypercall-costs: $$rows rows, not $(COSTS_ROWS)"; exit 1; fi
 
-test: setup-book test-tangle test-units test-boot ## run every test
+# Every part's checkpoint: the book tangled up to the end of the part into
+# target/checkpoints/PART (never generated/), built, booted in QEMU, its
+# transcript held to tests/checkpoints/PART.expected. CHECKPOINTS= picks
+# parts (default: every part the book has).
+#: CHECKPOINTS    make checkpoints: which parts, e.g. CHECKPOINTS="Guest Host" (all)
+CHECKPOINTS ?=
+
+checkpoints: setup $(TANGLE_STAMP) user-build ## build and boot each part's checkpoint: the book up to the end of that part
+	@TANGLE="$(TANGLE)" bash tests/checkpoints/run $(CHECKPOINTS)
+
+test: setup-book test-tangle test-units test-boot checkpoints ## run every test
 	@$(MAKE) --no-print-directory test-site
 	@echo "make test: all tests passed"
 

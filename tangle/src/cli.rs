@@ -1,13 +1,13 @@
 //! The `tangle` command line.
 
 use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::book::Book;
 use crate::check::check;
 use crate::diag::Diagnostic;
-use crate::expand::{tangle, Index};
+use crate::expand::{tangle, tangle_checkpoint, Index};
 use crate::part::Part;
 use crate::{journey, locate, output, GENERATED_DIR};
 
@@ -16,6 +16,8 @@ usage: tangle [--root DIR] [COMMAND]
 
 commands:
   tangle [--force]        write generated/ from the book (the default)
+  tangle --through PART --out DIR
+                          write the book up to the end of PART (its checkpoint) into DIR, never generated/
   check                   check the book, and that generated/ matches it
   journey PART            print a part's tagged blocks in order, captioned (P, Guest, ..., or all)
   where generated/F:L[:C] print the book location that produced a generated line
@@ -46,6 +48,9 @@ pub fn main(args: Vec<String>) -> i32 {
     match words.as_slice() {
         [] | ["tangle"] => run_tangle(&root, &index, false, started),
         ["tangle", "--force"] | ["--force"] => run_tangle(&root, &index, true, started),
+        ["tangle", "--through", part, "--out", out] | ["tangle", "--out", out, "--through", part] => {
+            run_checkpoint(&root, &book, part, out, started)
+        }
         ["check"] => run_check(&root, &index, started),
         ["journey", part] => run_journey(&book, part),
         ["where", position] => run_where(&index, position),
@@ -95,6 +100,63 @@ fn run_tangle(root: &std::path::Path, index: &Index, force: bool, started: Insta
             report(&conflicts)
         }
     }
+}
+
+/// The checkpoint of `part`: the whole book is checked, then the chapters
+/// up to the end of `part` are tangled into `out`, which may be neither
+/// `generated/` nor inside it.
+fn run_checkpoint(root: &Path, book: &Book, part: &str, out: &str, started: Instant) -> i32 {
+    let Some(through) = Part::from_name(part) else {
+        return usage(&format!("--through takes a part's name (Preparation, Guest, ..., Mastery), not `{part}`"));
+    };
+    if !book.chapters.iter().any(|c| c.part == Some(through)) {
+        return usage(&format!("the book has no part {}: SUMMARY.md lists no chapter under it", through.name()));
+    }
+    let out_dir = root.join(out);
+    let generated = root.join(GENERATED_DIR);
+    let inside = |dir: &Path| normal(dir).starts_with(normal(&generated));
+    if inside(&out_dir) {
+        return usage(&format!("--out {out}: a checkpoint is never written into generated/, which holds the whole book"));
+    }
+    let errors = check(&Index::new(book));
+    if !errors.is_empty() {
+        eprintln!("tangle: the book has errors; no checkpoint written");
+        return report(&errors);
+    }
+    let chapters = book.chapters.iter().filter(|c| c.part.is_none_or(|p| p <= through)).cloned().collect();
+    let cut = Book::from_chapters(root, chapters);
+    let output = tangle_checkpoint(&Index::new(&cut));
+    match output::write(&out_dir, &output, true) {
+        Ok(done) => {
+            println!(
+                "tangle: checkpoint {} ({} chapters): {} files in {out} ({} written, {} unchanged) in {:.1} ms",
+                through.name(),
+                cut.chapters.len(),
+                output.len(),
+                done.written.len(),
+                done.unchanged,
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            0
+        }
+        Err(problems) => report(&problems),
+    }
+}
+
+/// `path` made absolute, with `.` and `..` folded away by its words alone.
+fn normal(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut normal = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 fn run_check(root: &std::path::Path, index: &Index, started: Instant) -> i32 {

@@ -102,6 +102,17 @@ const HEADER_WIDTH: usize = 100;
 /// Tangles the book. It assumes the book has been checked; a reference to
 /// an undefined chunk is copied through, and a cycle is cut.
 pub fn tangle(index: &Index) -> Output {
+    tangle_with(index, false)
+}
+
+/// Tangles a book cut short after a part, for its checkpoint: a reference
+/// to a chunk that only a later part defines becomes a comment saying so,
+/// and adds nothing.
+pub fn tangle_checkpoint(index: &Index) -> Output {
+    tangle_with(index, true)
+}
+
+fn tangle_with(index: &Index, checkpoint: bool) -> Output {
     let mut output = Output::new();
     for (target, pieces) in &index.pieces {
         let Target::File(path) = target else { continue };
@@ -114,6 +125,7 @@ pub fn tangle(index: &Index) -> Output {
             chapters: BTreeMap::new(),
             layout: Layout::default(),
             within: Vec::new(),
+            checkpoint,
         };
         expander.pieces(target, pieces, "");
         let mut body = expander.file;
@@ -178,6 +190,8 @@ struct Expander<'i, 'b> {
     /// `hoist`); `within` is the stack of pieces being written.
     layout: Layout,
     within: Vec<usize>,
+    /// Tangling a checkpoint: chunks not defined yet are a later part's.
+    checkpoint: bool,
 }
 
 impl<'b> Expander<'_, 'b> {
@@ -225,6 +239,13 @@ impl<'b> Expander<'_, 'b> {
                         self.pieces(&target, pieces, &inner);
                         self.stack.pop();
                     }
+                    continue;
+                }
+            if self.checkpoint
+                && let Some(reference) = parse_reference(line) {
+                    let inner = format!("{indent}{}", reference.indent);
+                    let note = format!("<<{}>>: added by a later part", reference.name);
+                    self.file.push(&self.style.line(&inner, &note), Origin::Label { loc: block.line_loc(i, 1) });
                     continue;
                 }
             let loc = block.line_loc(i, 1);

@@ -2,7 +2,7 @@
 // Also from: src-book/preparation/paging.md, src-book/preparation/heap.md,
 //   src-book/preparation/traps-segments.md, src-book/preparation/traps.md,
 //   src-book/preparation/user.md, src-book/guest/boot.md, src-book/launcher/index.md,
-//   src-book/switcher/index.md
+//   src-book/host/index.md
 // P:040 kernel/src/layout.rs
 //! Where things are: every fixed address and size the kernel depends on.
 //!
@@ -107,7 +107,7 @@ pub const GUEST_BOOT_INFO: u64 = PAGE_SIZE;
 /// Guest memory when the command line does not say (`guest-mem=`).
 pub const GUEST_MEMORY_DEFAULT: u64 = 16 << 20;
 
-// S:010 kernel/src/layout.rs, continued
+// H:075 kernel/src/layout.rs, continued
 /// The Switcher's code, copied to the start of its region at boot.
 pub const SWITCHER_CODE: u64 = SWITCHER_BASE;
 pub const SWITCHER_CODE_PAGES: u64 = 2;

@@ -3,9 +3,10 @@
 //   src-book/preparation/paging.md, src-book/preparation/heap.md,
 //   src-book/preparation/traps-segments.md, src-book/preparation/traps.md,
 //   src-book/preparation/time.md, src-book/preparation/traps-serial.md,
-//   src-book/preparation/programs-run.md, src-book/preparation/onward.md, src-book/guest/ops.md,
-//   src-book/guest/entry.md, src-book/drivers/console.md, src-book/launcher/index.md,
-//   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md
+//   src-book/preparation/programs-run.md, src-book/preparation/ops.md,
+//   src-book/preparation/onward.md, src-book/guest/entry.md, src-book/guest/boot.md,
+//   src-book/drivers/console.md, src-book/launcher/index.md, src-book/host/index.md,
+//   src-book/host/testing.md, src-book/host/fuzzing.md, src-book/switcher/index.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -63,8 +64,14 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // P:690 <<kernel-main-init>>, continued
     devices::serial_input::init();
 
-    // G:210 <<kernel-main-init>>, continued
+    // P:955 <<kernel-main-init>>, continued
     println!("rguest: privileged operations: {}", pv::pv::ops().name);
+
+    // G:070 <<kernel-main-init>>, continued
+    guest::boot::announce();
+
+    // H:040 <<kernel-main-init>>, continued
+    launcher::launcher::set_host(&host::run_guest::FOR_LAUNCHER);
 
     // S:140 <<kernel-main-init>>, continued
     switcher::switcher::init();
@@ -100,7 +107,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
         None => process::programs::DEMO.to_vec(),
     });
 
-    // G:220 <<kernel-main-options>>, continued
+    // P:960 <<kernel-main-options>>, continued
     if cmdline.has("pv-test") {
         testing::pv_test::run();
     }
@@ -110,7 +117,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // H:895 <<kernel-main-options>>, continued
     testing::fuzz_launcher::run(&cmdline, info.image_module());
-    // P:900 <<kernel-main-farewell>>
+    // P:970 <<kernel-main-farewell>>
     pv::pv::shutdown(QemuExitCode::Success)
 }
 
@@ -129,11 +136,45 @@ mod cpu; // segments, traps and the FPU
 // P:880 kernel/src/main.rs, continued
 mod process; // programs in ring 3, their processes and system calls
 
-// G:210 kernel/src/main.rs, continued
+// P:955 kernel/src/main.rs, continued
 mod pv; // the table of privileged operations, and its native filling
 
 // G:050 kernel/src/main.rs, continued
 mod guest; // the kernel as a Guest in ring 1
+
+// G:070 kernel/src/main.rs, continued
+
+/// A Guest's `kernel_main`: guest_start64 (guest/entry.s) calls it, in
+/// ring 1, with the guest-physical address of its Host's boot information.
+#[unsafe(no_mangle)]
+extern "C" fn guest_main(boot_info: u64) -> ! {
+    let info = guest::boot::become_guest(boot_info);
+    // D:040 <<guest-main-drivers>>
+    drivers::console::register();
+    let cmdline = guest::boot::greet(info);
+    // H:910 <<guest-main-tests>>
+    if let Some(kind) = cmdline.value("guest-test") {
+        crate::testing::guest_tests::misbehave(kind, info.memory_size, &mut crate::guest::hypercall::HostConsole);
+    }
+    guest::kernel::run(info, boot_info, &cmdline, GUEST_TESTS);
+    pv::pv::shutdown(QemuExitCode::Success)
+}
+
+// G:420 kernel/src/main.rs, continued
+
+/// The tests a Guest's kernel can run itself once it is up, by the name
+/// `guest-test=` gives; each part with such a test adds it here.
+static GUEST_TESTS: &[guest::kernel::GuestTest] = &[
+    ("pv", testing::pv_test::run),
+    ("memory", || testing::memory_test::run(guest::kernel::MEMORY_TEST_PAGES)),
+    ("reflected-syscalls", guest::ops::reflect_syscalls),
+    // H:910 <<guest-kernel-tests>>
+    ("spin", testing::guest_checks::spin),
+    ("shadow", testing::shadow_checks::run),
+    ("shadow-regions", testing::shadow_checks::many_regions),
+    ("closed-gate", testing::guest_checks::close_syscall_gate),
+    ("int-census-ring3", testing::guest_tests_rings::census_ring3),
+];
 
 // D:030 kernel/src/main.rs, continued
 mod drivers; // a Guest's devices

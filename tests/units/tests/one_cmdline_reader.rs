@@ -7,7 +7,7 @@ use units::sources::kernel_sources;
 
 /// The files that turn bytes into a `Cmdline`: the native kernel's main,
 /// and a Guest's first steps.
-const READERS: &[&str] = &["guest/guest_boot.rs", "main.rs"];
+const READERS: &[&str] = &["guest/boot.rs", "main.rs"];
 
 /// Ways of reading words out of a command line by hand.
 const BY_HAND: &[&str] = &["split_ascii_whitespace", "b == b' '", "has_option"];

@@ -13,7 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("boot/boot.s", &["out", "hlt", "mov cr", "rdmsr", "wrmsr", "lgdt"]),
     // The native filling of the table of operations.
     (
-        "pv/pv_native.rs",
+        "pv/native.rs",
         &["cli", "sti", "hlt", "lgdt", "lidt", "ltr", "mov cr", "invlpg"],
     ),
     // The Switcher: Host code, which only ever runs in ring 0. Its MSR is
@@ -22,7 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("switcher/switcher.s", &["lgdt", "lidt", "ltr", "mov cr", "wrmsr", "rdmsr", "popf"]),
     // The Host's names for what a Guest tried: strings, not instructions.
     (
-        "host/guest_decode.rs",
+        "host/decode.rs",
         &["cli", "sti", "hlt", "wrmsr", "rdmsr", "lgdt", "lidt", "invlpg", "ltr", "lldt", "clts",
           "wbinvd"],
     ),

@@ -69,6 +69,42 @@ impl Info {
 }
 
 // P:410 kernel/src/boot/multiboot.rs, continued
+
+/// `Info::flags` bit saying `mods_count` and `mods_addr` are valid.
+const INFO_MODULES: u32 = 1 << 3;
+
+/// One entry of the loader's list of modules.
+#[repr(C)]
+struct Module {
+    start: u32,
+    end: u32,
+    string: u32,
+    reserved: u32,
+}
+
+impl Info {
+    /// The first module, if the loader loaded any.
+    fn first_module(&self) -> Option<&'static Module> {
+        if self.flags & INFO_MODULES == 0 || self.mods_count == 0 {
+            return None;
+        }
+        // SAFETY: the loader promises mods_count entries there, which
+        // `loader_data` keeps from being handed out.
+        Some(unsafe { &*(phys_to_virt(self.mods_addr.into()) as *const Module) })
+    }
+
+    /// The physical ranges of the list of modules and of the first module
+    /// (both empty if there is none).
+    fn module_data(&self) -> [core::ops::Range<u64>; 2] {
+        let Some(module) = self.first_module() else { return [0..0, 0..0] };
+        let list = self.mods_addr as u64;
+        [
+            list..list + self.mods_count as u64 * size_of::<Module>() as u64,
+            module.start.into()..module.end.into(),
+        ]
+    }
+}
+
 /// `Info::flags` bit saying `mmap_addr` and `mmap_length` are valid.
 const INFO_MEMORY_MAP: u32 = 1 << 6;
 
@@ -104,40 +140,7 @@ impl Info {
 
 // L:010 kernel/src/boot/multiboot.rs, continued
 
-/// `Info::flags` bit saying `mods_count` and `mods_addr` are valid.
-const INFO_MODULES: u32 = 1 << 3;
-
-/// One entry of the loader's list of modules.
-#[repr(C)]
-struct Module {
-    start: u32,
-    end: u32,
-    string: u32,
-    reserved: u32,
-}
-
 impl Info {
-    /// The first module, if the loader loaded any.
-    fn first_module(&self) -> Option<&'static Module> {
-        if self.flags & INFO_MODULES == 0 || self.mods_count == 0 {
-            return None;
-        }
-        // SAFETY: the loader promises mods_count entries there, which
-        // `loader_data` keeps from being handed out.
-        Some(unsafe { &*(phys_to_virt(self.mods_addr.into()) as *const Module) })
-    }
-
-    /// The physical ranges of the list of modules and of the first module
-    /// (both empty if there is none).
-    fn module_data(&self) -> [core::ops::Range<u64>; 2] {
-        let Some(module) = self.first_module() else { return [0..0, 0..0] };
-        let list = self.mods_addr as u64;
-        [
-            list..list + self.mods_count as u64 * size_of::<Module>() as u64,
-            module.start.into()..module.end.into(),
-        ]
-    }
-
     /// The first module's bytes: the kernel image Guests are loaded from.
     pub fn image_module(&self) -> Option<&'static [u8]> {
         let module = self.first_module()?;

@@ -134,6 +134,14 @@ pub fn init() {
 
 // G:350 kernel/src/cpu/gdt.rs, continued
 
+/// The GDT slots a Guest may set: its own segments and its programs'.
+pub const GUEST_GDT_SLOTS: [usize; 4] = [
+    offset_of!(Gdt, user_data) / size_of::<SegmentDescriptor>(),
+    offset_of!(Gdt, user_code) / size_of::<SegmentDescriptor>(),
+    offset_of!(Gdt, guest_code) / size_of::<SegmentDescriptor>(),
+    offset_of!(Gdt, guest_data) / size_of::<SegmentDescriptor>(),
+];
+
 impl SegmentDescriptor {
     /// The descriptor as the processor reads it.
     pub fn bits(self) -> u64 {
@@ -168,14 +176,6 @@ pub fn names_host_segment(error_code: u64) -> bool {
 }
 
 // H:600 kernel/src/cpu/gdt.rs, continued
-
-/// The GDT slots a Guest may set: its own segments and its programs'.
-pub const GUEST_GDT_SLOTS: [usize; 4] = [
-    offset_of!(Gdt, user_data) / size_of::<SegmentDescriptor>(),
-    offset_of!(Gdt, user_code) / size_of::<SegmentDescriptor>(),
-    offset_of!(Gdt, guest_code) / size_of::<SegmentDescriptor>(),
-    offset_of!(Gdt, guest_data) / size_of::<SegmentDescriptor>(),
-];
 
 /// Why a descriptor a Guest sent for one of its slots was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -38,7 +38,7 @@ impl Gate {
 
     /// An interrupt gate to `handler` in the kernel's code segment, usable
     /// by `int` from rings up to `dpl`, on interrupt stack `ist` if any.
-    fn interrupt(handler: u64, dpl: Ring, ist: Option<Ist>) -> Gate {
+    pub fn interrupt(handler: u64, dpl: Ring, ist: Option<Ist>) -> Gate {
         Gate {
             offset_low: handler as u16,
             selector: gdt::KERNEL_CS.bits(),
@@ -78,14 +78,23 @@ pub fn init() {
 // G:350 kernel/src/cpu/idt.rs, continued
 
 impl Gate {
+    const TYPE_TRAP: u8 = 0b1111;
+    const TYPE_MASK: u8 = 0b1111;
+
+    /// The gate as two words, as `LoadIdtEntry` carries it.
+    pub fn to_words(self) -> [u64; 2] {
+        let low = self.offset_low as u64 | (self.selector as u64) << 16 | (self.ist as u64) << 32
+            | (self.type_dpl_present as u64) << 40 | (self.offset_mid as u64) << 48;
+        [low, self.offset_high as u64 | (self.reserved as u64) << 32]
+    }
+
     /// This gate as a Guest registers it: into the Guest's own code
     /// segment, and on no interrupt stack.
     pub fn as_guest(self) -> Gate {
         Gate { selector: gdt::GUEST_CS.bits(), ist: 0, ..self }
     }
 
-    /// This gate as a trap gate (the types are named with the Host's
-    /// reading of gates, in Segments).
+    /// This gate as a trap gate.
     pub fn as_trap(self) -> Gate {
         Gate { type_dpl_present: self.type_dpl_present & !Self::TYPE_MASK | Self::TYPE_TRAP, ..self }
     }
@@ -103,8 +112,6 @@ pub enum GateKind {
 }
 
 impl Gate {
-    const TYPE_TRAP: u8 = 0b1111;
-    const TYPE_MASK: u8 = 0b1111;
     const IST_MASK: u8 = 0b111;
     const DPL_MASK: u8 = 0b11;
 
@@ -113,11 +120,12 @@ impl Gate {
         Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring1, None) }
     }
 
-    /// The gate as two words, as `LoadIdtEntry` carries it.
-    pub fn to_words(self) -> [u64; 2] {
-        let low = self.offset_low as u64 | (self.selector as u64) << 16 | (self.ist as u64) << 32
-            | (self.type_dpl_present as u64) << 40 | (self.offset_mid as u64) << 48;
-        [low, self.offset_high as u64 | (self.reserved as u64) << 32]
+    /// A direct trap: a trap gate into the Guest's code segment at
+    /// `handler`, open to ring 3, on no interrupt stack (for the processor's
+    /// own IDT, [Direct traps](../switcher/index.md#direct-traps)).
+    pub fn direct(handler: u64) -> Gate {
+        let gate = Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring3, None) };
+        gate.as_trap()
     }
 
     /// The gate whose two words are `words`.
@@ -180,16 +188,5 @@ impl Gate {
     /// rings up to `dpl`.
     pub fn to_switcher(handler: u64, dpl: Ring) -> Gate {
         Gate { ist: crate::cpu::tss::GUEST_FRAME_IST, ..Gate::interrupt(handler, dpl, None) }
-    }
-}
-
-// S:140 kernel/src/cpu/idt.rs, continued
-
-impl Gate {
-    /// A direct trap: a trap gate into the Guest's code segment at
-    /// `handler`, open to ring 3, on no interrupt stack.
-    pub fn direct(handler: u64) -> Gate {
-        let gate = Gate { selector: gdt::GUEST_CS.bits(), ..Gate::interrupt(handler, Ring::Ring3, None) };
-        gate.as_trap()
     }
 }

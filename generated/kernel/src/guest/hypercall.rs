@@ -3,7 +3,7 @@
 //! The Guest's side of hypercalls: `int 0x1f` with the call in rax and
 //! its arguments in rdi, rsi, rdx and r10.
 
-use crate::guest::guest_abi::{Hypercall, HYPERCALL_VECTOR};
+use crate::guest::abi::{Hypercall, HYPERCALL_VECTOR};
 use crate::layout::{KERNEL_BASE, PHYS_MAP_BASE};
 
 /// Make hypercall `call` with `args`, and return what the Host put in rax.
@@ -34,7 +34,7 @@ pub struct HostConsole;
 
 impl core::fmt::Write for HostConsole {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        for piece in s.as_bytes().chunks(crate::guest::guest_abi::CONSOLE_WRITE_MAX as usize) {
+        for piece in s.as_bytes().chunks(crate::guest::abi::CONSOLE_WRITE_MAX as usize) {
             hcall(Hypercall::ConsoleWrite, [guest_phys(piece.as_ptr()), piece.len() as u64, 0, 0]);
         }
         Ok(())

@@ -2,16 +2,16 @@
 // Also from: src-book/guest/own.md, src-book/guest/boot.md
 // G:050 kernel/src/guest/mod.rs
 //! Guest: the kernel as a Guest in ring 1.
-pub(crate) mod guest_abi; // what a Guest and its Host agree on
+pub(crate) mod abi; // what a Guest and its Host agree on
 
 // G:060 kernel/src/guest/mod.rs, continued
 pub(crate) mod hypercall; // a Guest's way to its Host
 
 // G:080 kernel/src/guest/mod.rs, continued
-pub(crate) mod guest_boot; // a Guest's first steps
+pub(crate) mod boot; // a Guest's first steps
 
 // G:380 kernel/src/guest/mod.rs, continued
-pub(crate) mod pv_guest; // the table of operations, as a Guest fills it
+pub(crate) mod ops; // the table of operations, as a Guest fills it
 
 // G:430 kernel/src/guest/mod.rs, continued
-pub(crate) mod guest_kernel; // a Guest's roll call
+pub(crate) mod kernel; // a Guest's roll call

@@ -6,13 +6,14 @@
 
 use crate::memory::frame_bitmap::Frame;
 use crate::cpu::gdt::Gdt;
-use crate::launcher::guest_memory::{GuestMemory, GuestPage};
-use crate::host::guest_tables::GuestTables;
+use crate::launcher::memory::{GuestMemory, GuestPage};
+use crate::launcher::launcher::Launched;
+use crate::host::real_tables::GuestTables;
 use crate::host::interrupts::BITMAP_WORDS;
 use crate::host::segments::GuestGate;
 use crate::cpu::vectors::VECTORS;
 use crate::layout::phys_to_virt;
-use crate::switcher::switcher::{self, GuestRegs};
+use crate::host::world::{self, GuestRegs};
 use crate::cpu::trapframe::TrapFrame;
 use crate::memory::frames;
 use crate::println;
@@ -22,7 +23,7 @@ use alloc::{string::String, vec::Vec};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ending {
     /// It asked to stop, with this reason.
-    Shutdown(crate::guest::guest_abi::ShutdownReason),
+    Shutdown(crate::guest::abi::ShutdownReason),
     /// The Host stopped it, for this reason.
     Killed(String),
 }
@@ -119,7 +120,7 @@ impl Guest {
         let tables = GuestTables::new(&memory, regs).expect("no frames for a Guest's page tables");
         let used = free - frames::free_frames() as u64;
         let mut guest = Guest {
-            id, memory, tables, regs, gdt: switcher::initial_gdt(), gdt_changed: true,
+            id, memory, tables, regs, gdt: world::initial_gdt(), gdt_changed: true,
             shared: None, next_slot: 0, idt: [None; VECTORS], pending: [0; BITMAP_WORDS],
             clock: None, halted: false, kernel_stack: None, shadows: Vec::new(),
             ending: None, waiting: None,
@@ -127,6 +128,13 @@ impl Guest {
             budget: u64::MAX, host_frames: used, host_frames_peak: used,
         };
         guest.regs().init(frame);
+        guest
+    }
+
+    /// The Guest the Launcher made: its memory, first registers and budget.
+    pub fn launched(launched: Launched) -> Guest {
+        let mut guest = Guest::new(launched.id, launched.memory, launched.frame);
+        guest.budget = launched.budget;
         guest
     }
 

@@ -6,12 +6,12 @@
 
 use crate::cpu::entry::HAS_ERROR_CODE;
 use crate::host::guest::Guest;
-use crate::guest::guest_abi::{SharedPage, GUEST_CS, GUEST_DS, IRQ_ENABLED};
-use crate::host::guest_values::{clock_deadline, GuestVirt};
+use crate::guest::abi::{SharedPage, GUEST_CS, GUEST_DS, IRQ_ENABLED};
+use crate::host::values::{clock_deadline, GuestVirt};
 use crate::cpu::idt::GateKind;
 use crate::cpu::vectors::{EXCEPTIONS, GENERAL_PROTECTION, IRQ_BASE, SYSCALL, VECTORS};
 use crate::devices::{pit, tsc};
-use crate::host::hypercalls;
+use crate::host::hypercall_handler;
 use alloc::format;
 use core::mem::offset_of;
 use x86::bits64::rflags::RFlags;
@@ -33,14 +33,14 @@ pub fn deliver(guest: &mut Guest) {
     if guest.pending == [0; BITMAP_WORDS] || guest.shared.is_none() {
         return;
     }
-    let enabled: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, irq_enabled));
-    let start: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, no_irq_start));
-    let end: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, no_irq_end));
+    let enabled: u64 = hypercall_handler::read_shared(guest, offset_of!(SharedPage, irq_enabled));
+    let start: u64 = hypercall_handler::read_shared(guest, offset_of!(SharedPage, no_irq_start));
+    let end: u64 = hypercall_handler::read_shared(guest, offset_of!(SharedPage, no_irq_end));
     if enabled & IRQ_ENABLED == 0 || (start..end).contains(&guest.regs().frame.rip) {
         return;
     }
     let blocked: [u64; BITMAP_WORDS] = core::array::from_fn(|word| {
-        hypercalls::read_shared(guest, offset_of!(SharedPage, blocked_interrupts) + word * size_of::<u64>())
+        hypercall_handler::read_shared(guest, offset_of!(SharedPage, blocked_interrupts) + word * size_of::<u64>())
     });
     let Some(vector) = (0..VECTORS).find(|&v| {
         let (word, bit) = (v / 64, 1u64 << (v % 64));
@@ -78,7 +78,7 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
         (3, None) => return guest.kill("a trap from ring 3 before SetStack".into()),
         _ => GuestVirt::new(frame.rsp).and_then(|rsp| rsp.below(RED_ZONE)),
     };
-    let enabled: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, irq_enabled));
+    let enabled: u64 = hypercall_handler::read_shared(guest, offset_of!(SharedPage, irq_enabled));
     let rflags = frame.rflags & !RFLAGS_IF | enabled & IRQ_ENABLED;
     let words = [frame.ss, frame.rsp, rflags, frame.cs, frame.rip];
     let mut rsp = stack.map(|top| top.align_down(FRAME_ALIGN));
@@ -93,7 +93,7 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     }
     let rsp = rsp.expect("a word was pushed").as_u64();
     if gate.kind == GateKind::Interrupt {
-        hypercalls::write_shared(guest, offset_of!(SharedPage, irq_enabled), &0u64);
+        hypercall_handler::write_shared(guest, offset_of!(SharedPage, irq_enabled), &0u64);
     }
     let regs = &mut guest.regs().frame;
     regs.rsp = rsp;

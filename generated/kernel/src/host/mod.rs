@@ -9,13 +9,16 @@ pub(crate) mod guest; // the Host's record of a Guest, and kill
 pub(crate) mod run_guest; // the Host's run loop
 
 // H:060 kernel/src/host/mod.rs, continued
-pub(crate) mod guest_decode; // naming the instruction a Guest was killed for
+pub(crate) mod decode; // naming the instruction a Guest was killed for
 
 // H:070 kernel/src/host/mod.rs, continued
-pub(crate) mod guest_values; // the one door for Guest numbers
+pub(crate) mod values; // the one door for Guest numbers
+
+// H:090 kernel/src/host/mod.rs, continued
+pub(crate) mod world; // the world switch, as the Host needs it
 
 // H:130 kernel/src/host/mod.rs, continued
-pub(crate) mod hypercalls; // the Host's one big switch
+pub(crate) mod hypercall_handler; // the Host's one big switch
 
 // H:630 kernel/src/host/mod.rs, continued
 pub(crate) mod segments; // a Guest's GDT and IDT entries, checked
@@ -24,10 +27,10 @@ pub(crate) mod segments; // a Guest's GDT and IDT entries, checked
 pub(crate) mod interrupts; // a Guest's virtual interrupts, clock and Halt
 
 // H:270 kernel/src/host/mod.rs, continued
-pub(crate) mod guest_rings; // int N through a Guest's own gates
+pub(crate) mod rings; // int N through a Guest's own gates
 
 // H:360 kernel/src/host/mod.rs, continued
-pub(crate) mod guest_tables; // the page tables a Guest runs on
+pub(crate) mod real_tables; // the page tables a Guest runs on
 
 // H:380 kernel/src/host/mod.rs, continued
 pub(crate) mod shadow; // shadow page tables: the Guest's walked, checked, filled on a fault
@@ -36,4 +39,4 @@ pub(crate) mod shadow; // shadow page tables: the Guest's walked, checked, fille
 pub(crate) mod shadow_cache; // NewPageTable and SetEntry: the shadows a Guest keeps
 
 // H:440 kernel/src/host/mod.rs, continued
-pub(crate) mod guest_budget; // what a Guest's page tables cost the Host, and its budget
+pub(crate) mod budget; // what a Guest's page tables cost the Host, and its budget

@@ -4,7 +4,7 @@
 //! it, and go again, until it ends or its turn is over.
 
 use crate::host::guest::{Exit, Guest};
-use crate::guest::guest_abi::HYPERCALL_VECTOR;
+use crate::guest::abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::cpu::trapframe::TrapFrame;
 use crate::cpu::vectors::{
@@ -13,10 +13,12 @@ use crate::cpu::vectors::{
 };
 use crate::cpu::{exception, gdt, trap};
 use crate::devices::{idle, pit, tsc};
-use crate::host::{guest_budget, guest_decode, guest_rings, hypercalls, interrupts, shadow};
+use crate::host::{budget, decode, rings, hypercall_handler, interrupts, shadow};
 use crate::pv::pv;
-use crate::switcher::switcher;
-use alloc::{format, string::String};
+use crate::host::world;
+use crate::launcher::launcher::{Host, Launched};
+use crate::println;
+use alloc::{format, string::String, vec::Vec};
 
 /// Run `guest` until it ends, halts, or the Host's timer ticks.
 pub fn run(guest: &mut Guest) {
@@ -28,7 +30,7 @@ pub fn run(guest: &mut Guest) {
     while guest.is_running() && pit::ticks() == tick {
         // The calls it queued come first, one at a time, the clock looked
         // at between them; then the exit that followed them.
-        if guest_budget::charge(guest, hypercalls::make_next_queued) {
+        if budget::charge(guest, hypercall_handler::make_next_queued) {
             if tsc::now() >= turn_ends {
                 guest.counters.drains_split += 1;
                 break; // its turn is spent: the rest of the ring waits for the next
@@ -36,7 +38,7 @@ pub fn run(guest: &mut Guest) {
             continue;
         }
         if let Some(Exit { frame, cr2 }) = guest.waiting.take() {
-            guest_budget::charge(guest, |guest| exit(guest, &frame, cr2));
+            budget::charge(guest, |guest| exit(guest, &frame, cr2));
             continue;
         }
         interrupts::check_clock(guest);
@@ -47,15 +49,15 @@ pub fn run(guest: &mut Guest) {
         if !guest.is_running() {
             break;
         }
-        if switcher::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed) {
+        if world::load_gdt(guest.id + 1, &guest.gdt, guest.gdt_changed) {
             guest.counters.gdt_copies += 1;
         }
         guest.gdt_changed = false;
-        switcher::load_direct(interrupts::direct_syscall(guest));
+        world::load_direct(interrupts::direct_syscall(guest));
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
-        unsafe { switcher::run(guest.tables.cr3()) };
+        unsafe { world::run(guest.tables.cr3()) };
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
@@ -82,18 +84,39 @@ pub fn run_all(guests: &mut [Guest]) {
     }
 }
 
+// H:040 kernel/src/host/run_guest.rs, continued
+
+/// Make a Guest of each the Launcher launched, run them all to the end,
+/// and report on each; how many ran, and how many were killed.
+fn run_launched(launched: Vec<Launched>) -> (u64, u64) {
+    if !world::installed() {
+        println!("rguest: host: {} guests ready, and no Switcher yet to enter them with: \
+                  the Switcher part comes next", launched.len());
+        return (0, 0);
+    }
+    let mut guests: Vec<Guest> = launched.into_iter().map(Guest::launched).collect();
+    run_all(&mut guests);
+    for guest in &guests {
+        guest.report();
+    }
+    (guests.len() as u64, guests.iter().filter(|g| g.was_killed()).count() as u64)
+}
+
+/// The Host, as the Launcher needs it.
+pub static FOR_LAUNCHER: Host = Host { worst_case: budget::worst_case, run_all: run_launched };
+
 // H:050 kernel/src/host/run_guest.rs, continued
 
 /// Deal with the trap that brought `guest` back, whose frame is `frame`
 /// (and `cr2`, for a page fault).
 fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
     if frame.ring() == 0 {
-        return guest.kill(switcher::fault_reason(frame));
+        return guest.kill(world::fault_reason(frame));
     }
     match frame.vector {
         HYPERCALL_VECTOR => {
             let args = [frame.rdi, frame.rsi, frame.rdx, frame.r10];
-            let result = hypercalls::direct(guest, frame.rax, args);
+            let result = hypercall_handler::direct(guest, frame.rax, args);
             guest.regs().frame.rax = result;
         }
         SYSCALL => interrupts::syscall(guest),
@@ -151,7 +174,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
         }
     }
     if frame.ring() == GUEST_KERNEL_RING {
-        let tried = guest_decode::privileged_instruction(guest, rip)
+        let tried = decode::privileged_instruction(guest, rip)
             .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
         if let Some(instruction) = tried {
             return guest.kill(format!("executed `{instruction}` at rip {rip:#x} ({})", exception::name(v)));
@@ -166,9 +189,9 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                   frame.error_code, exception::name(v)));
     }
     if v == PAGE_FAULT && cr2 >= SWITCHER_BASE {
-        error_code = guest_rings::switcher_fault_as_on_the_host(cr2, error_code);
+        error_code = rings::switcher_fault_as_on_the_host(cr2, error_code);
     }
-    if v == GENERAL_PROTECTION && guest_rings::software_interrupt(guest) {
+    if v == GENERAL_PROTECTION && rings::software_interrupt(guest) {
         return;
     }
     if guest.idt[v as usize].is_none() {
@@ -177,7 +200,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                   exception::name(v)));
     }
     if v == PAGE_FAULT && guest.shared.is_some() {
-        hypercalls::write_shared(guest, core::mem::offset_of!(crate::guest::guest_abi::SharedPage, cr2), &cr2);
+        hypercall_handler::write_shared(guest, core::mem::offset_of!(crate::guest::abi::SharedPage, cr2), &cr2);
     }
     let error_code = interrupts::has_error_code(v).then_some(error_code);
     interrupts::deliver_trap(guest, v, error_code);

@@ -5,7 +5,7 @@
 
 use crate::cpu::gdt::{SegmentDescriptor, GUEST_CS};
 use crate::host::guest::Guest;
-use crate::host::guest_values::{GdtSlot, GuestVector};
+use crate::host::values::{GdtSlot, GuestVector};
 use crate::cpu::idt::{Gate, GateKind};
 use crate::layout::SWITCHER_BASE;
 use crate::memory::page_table::VirtAddr;

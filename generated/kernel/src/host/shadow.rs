@@ -5,9 +5,9 @@
 //! entry, or is the Guest's own and goes back to it.
 
 use crate::host::guest::Guest;
-use crate::launcher::guest_memory::GuestMemory;
-use crate::host::guest_tables::GUEST_PAGE_FLAGS;
-use crate::host::guest_values::GuestVirt;
+use crate::launcher::memory::GuestMemory;
+use crate::host::real_tables::GUEST_PAGE_FLAGS;
+use crate::host::values::GuestVirt;
 use crate::layout::{LARGE_PAGE_SIZE, PAGE_SIZE};
 use crate::memory::page_table::{Level, PageFlags, PageTableEntry, VirtAddr};
 use alloc::format;

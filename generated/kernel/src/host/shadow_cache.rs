@@ -5,9 +5,9 @@
 //! tables made stale.
 
 use crate::host::guest::Guest;
-use crate::launcher::guest_memory::GuestMemory;
-use crate::host::guest_tables::{GuestTables, KERNEL_HALF_COPIED};
-use crate::host::guest_values::{entry_level, entry_span};
+use crate::launcher::memory::GuestMemory;
+use crate::host::real_tables::{GuestTables, KERNEL_HALF_COPIED};
+use crate::host::values::{entry_level, entry_span};
 use crate::memory::page_table::{VirtAddr, KERNEL_SLOTS};
 use alloc::format;
 

@@ -2,23 +2,50 @@
 // L:060 kernel/src/launcher/launcher.rs
 //! The Launcher: gives each Guest memory, loads the kernel image into it,
 //! tells it where it is, sets its first registers, and hands it to the
-//! Host; at the end, the Host's report.
+//! Host that registered itself; at the end, the Host's report.
 
 use crate::boot::cmdline::Cmdline;
 use crate::cpu::gdt::{GUEST_CS, GUEST_DS};
-use crate::host::guest_budget;
-use crate::host::guest::Guest;
-use crate::guest::guest_abi::{BootInfo, BOOT_INFO_MAGIC};
-use crate::launcher::guest_memory::GuestMemory;
+use crate::guest::abi::{BootInfo, BOOT_INFO_MAGIC};
+use crate::launcher::memory::GuestMemory;
 use crate::layout::{GUEST_BOOT_INFO, GUEST_MEMORY_DEFAULT, KERNEL_LOAD_ADDR, PAGE_SIZE};
 use crate::cpu::trapframe::TrapFrame;
-use crate::host::run_guest;
-use crate::launcher::guest_image;
+use crate::launcher::image;
 use crate::memory::{frames, heap};
 use crate::println;
 use alloc::{format, string::String, vec::Vec};
+use spin::Once;
 // L:070 (its use lines, gathered at the top)
 use x86::bits64::rflags::RFlags;
+
+/// A Guest as the Launcher leaves it: its memory, with the kernel loaded
+/// and the boot information written; its first registers; and how many of
+/// the Host's frames its page tables may take.
+pub struct Launched {
+    pub id: u64,
+    pub memory: GuestMemory,
+    pub frame: TrapFrame,
+    pub budget: u64,
+}
+
+/// What the Launcher needs of a Host. The Host part fills it in and
+/// registers it with `set_host`; until then, there is nobody to run a
+/// Guest.
+pub struct Host {
+    /// The most frames the page tables of a Guest with this much memory
+    /// can take.
+    pub worst_case: fn(u64) -> u64,
+    /// Run these Guests to the end, and report on each; how many ran, and
+    /// how many of those were killed.
+    pub run_all: fn(Vec<Launched>) -> (u64, u64),
+}
+
+static HOST: Once<&'static Host> = Once::new();
+
+/// The Host that runs what the Launcher launches, from now on. Once.
+pub fn set_host(host: &'static Host) {
+    HOST.call_once(|| host);
+}
 
 /// Writes Guest `id`'s boot information and command line.
 fn write_boot_info(memory: &mut GuestMemory, id: u64, cmdline: &str) {
@@ -64,11 +91,11 @@ fn parse_size(text: &str) -> Option<u64> {
 }
 
 /// Guest `id`: memory, the image loaded, boot information and registers,
-/// with `budget` frames for its tables; None, said why, if there is no
-/// room beside the `promised` frames.
-pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &mut u64, cmdline: &str)
-    -> Option<Guest> {
-    let need = memory_size / PAGE_SIZE + guest_budget::worst_case(memory_size);
+/// with `budget` frames for its tables, whose `worst` case it is promised;
+/// None, said why, if there is no room beside the `promised` frames.
+pub fn launch(id: u64, image: &[u8], memory_size: u64, worst: u64, budget: u64, promised: &mut u64,
+              cmdline: &str) -> Option<Launched> {
+    let need = memory_size / PAGE_SIZE + worst;
     let free = frames::free_frames() as u64;
     if free.saturating_sub(*promised) < need {
         println!("rguest: launcher: no room for guest{id}: it needs {need} frames ({} MiB of memory \
@@ -81,13 +108,11 @@ pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &m
                  memory_size >> 20);
         return None;
     };
-    let entry = guest_image::load(image, &mut memory)
+    let entry = image::load(image, &mut memory)
         .unwrap_or_else(|error| panic!("cannot load guest{id}'s image: {error:?}"));
     write_boot_info(&mut memory, id, cmdline);
-    let mut guest = Guest::new(id, memory, first_frame(entry));
-    guest.budget = budget;
-    *promised += need - memory_size / PAGE_SIZE - guest.host_frames;
-    Some(guest)
+    *promised += worst;
+    Some(Launched { id, memory, frame: first_frame(entry), budget })
 }
 
 /// Launch the Guests the command line asks for, from `image`, run them
@@ -106,7 +131,8 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     });
     let test = cmdline.value("guest-test");
     let programs = cmdline.value("guest-programs");
-    let worst = guest_budget::worst_case(size);
+    let host = HOST.get();
+    let worst = host.map_or(0, |host| (host.worst_case)(size));
     let budget = cmdline.value("guest-budget").map_or(worst, |text| {
         text.parse::<u64>().unwrap_or_else(|_| panic!("guest-budget={text}: not a number")).min(worst)
     });
@@ -115,7 +141,7 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     let (mut killed, mut ran) = (0, 0);
     for round in 0..rounds {
         let mut promised = 0;
-        let mut guests: Vec<Guest> = (0..count)
+        let guests: Vec<Launched> = (0..count)
             .map_while(|i| {
                 let mut own = String::new();
                 if let Some(programs) = programs {
@@ -124,17 +150,22 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
                 if let Some(test) = test.filter(|_| i + 1 == count) {
                     own += &format!("guest-test={test}");
                 }
-                launch(round * count + i, image, size, budget, &mut promised, own.trim_end())
+                launch(round * count + i, image, size, worst, budget, &mut promised, own.trim_end())
             })
             .collect();
-        ran += guests.len() as u64;
-        run_guest::run_all(&mut guests);
-        for guest in &guests {
-            guest.report();
+        match host {
+            Some(host) => {
+                let (these_ran, these_killed) = (host.run_all)(guests);
+                ran += these_ran;
+                killed += these_killed;
+            }
+            None => println!("rguest: launcher: {} guests loaded, their first registers set; \
+                              no Host yet to run them: the Host part comes next", guests.len()),
         }
-        killed += guests.iter().filter(|g| g.was_killed()).count() as u64;
     }
-    println!("rguest: host: {ran} guests ran; {} shut down, {killed} killed", ran - killed);
+    if host.is_some() {
+        println!("rguest: host: {ran} guests ran; {} shut down, {killed} killed", ran - killed);
+    }
     println!("rguest: host: free frames {} (before the Guests {}), free heap bytes {} (before {})",
              frames::free_frames(), frames_before, heap::free_bytes(), heap_before);
 }

@@ -131,6 +131,12 @@ impl Level {
         39 - 9 * self as u32
     }
 
+    /// How much an entry at this level maps: 512 GiB at the PML4 down to
+    /// 4 KiB at the last level.
+    pub const fn coverage(self) -> u64 {
+        1 << self.shift()
+    }
+
     /// The level below, if any.
     pub fn next(self) -> Option<Level> {
         Level::ALL.get(self as usize + 1).copied()
@@ -200,10 +206,3 @@ impl PageTableEntry {
     }
 }
 
-impl Level {
-    /// How much an entry at this level maps: 512 GiB at the PML4 down to
-    /// 4 KiB at the last level.
-    pub const fn coverage(self) -> u64 {
-        1 << self.shift()
-    }
-}

@@ -6,7 +6,7 @@
 
 use crate::memory::frame_bitmap::Frame;
 use crate::cpu::gdt::Gdt;
-use crate::guest::guest_abi::HYPERCALL_VECTOR;
+use crate::guest::abi::HYPERCALL_VECTOR;
 use crate::cpu::idt::Gate;
 use crate::layout::{
     phys_to_virt, PAGE_SIZE, SWITCHER_CODE, SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS,
@@ -22,11 +22,11 @@ use spin::Once;
 use x86::Ring;
 use x86::dtables::DescriptorTablePointer;
 
-pub use crate::switcher::switcher_layout::GuestRegs;
+use crate::host::world::{self, Side, Switcher};
 // S:130 (its use lines, gathered at the top)
 use core::sync::atomic::{AtomicU64, Ordering};
 // S:140 (its use lines, gathered at the top)
-use crate::guest::guest_abi::HYPERCALL_VECTOR as HYPERCALL;
+use crate::guest::abi::HYPERCALL_VECTOR as HYPERCALL;
 use crate::cpu::vectors::{DEVICE_NOT_AVAILABLE, GENERAL_PROTECTION, PAGE_FAULT};
 // S:150 (its use lines, gathered at the top)
 use crate::cpu::trapframe::TrapFrame;
@@ -94,6 +94,7 @@ pub fn init() {
     state.gdt = Gdt::for_guest(&raw const state.tss as u64);
     state.gdt_pointer = DescriptorTablePointer::new(&state.gdt);
     state.idt_pointer = DescriptorTablePointer::new(&state.idt);
+    world::install(&SWITCHER);
 }
 
 // S:120 kernel/src/switcher/switcher.rs, continued
@@ -107,13 +108,6 @@ fn stub_gate(vector: usize) -> Gate {
         _ => Ring::Ring0,
     };
     Gate::to_switcher(stub, dpl)
-}
-
-/// Whose page tables the Switcher's pages are going into.
-pub enum Side {
-    Host,
-    /// A Guest, whose registers page is `regs`.
-    Guest { regs: Frame },
 }
 
 /// Each page of the Switcher's region as `side` maps it: its address, its
@@ -238,3 +232,9 @@ pub fn fault_reason(frame: &TrapFrame) -> String {
     format!("{} in the Switcher, at its {at} (rip {:#x}, error code {code:#x}{about})",
             crate::cpu::exception::name(frame.vector), frame.rip)
 }
+
+// S:150 kernel/src/switcher/switcher.rs, continued
+
+/// The Switcher, as the Host asked for it (host/world.rs).
+static SWITCHER: Switcher =
+    Switcher { mappings, initial_gdt, load_gdt, load_direct, run, fault_reason };

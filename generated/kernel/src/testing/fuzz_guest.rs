@@ -7,7 +7,7 @@
 //! the calls it was asked for, unless its Host killed it first.
 
 use crate::cpu::gdt::{SegmentDescriptor, GUEST_GDT_SLOTS};
-use crate::guest::guest_abi::{
+use crate::guest::abi::{
     BootInfo, Hypercall, QueuedCall, ShutdownReason, HYPERCALL_VECTOR, RING_SLOTS, SLOT_PENDING,
 };
 use crate::guest::hypercall::{guest_phys, hcall, HostConsole};
@@ -18,7 +18,7 @@ use crate::layout::{
     PHYS_MAP_BASE, SWITCHER_BASE, SWITCHER_STATE, USER_END,
 };
 use crate::memory::page_table::{PageFlags, PageTable, PageTableEntry, VirtAddr, ENTRIES};
-use crate::guest::pv_guest::SHARED;
+use crate::guest::ops::SHARED;
 use crate::cpu::vectors::VECTORS;
 use x86::Ring;
 
@@ -461,7 +461,7 @@ pub fn run(memory: u64) -> ! {
     // SAFETY: the Launcher wrote the boot information there, in our
     // memory; nothing changes it.
     let info = unsafe { &*(phys_to_virt(GUEST_BOOT_INFO) as *const BootInfo) };
-    let cmdline = crate::guest::guest_boot::cmdline(info);
+    let cmdline = crate::guest::boot::cmdline(info);
     let number = |key| cmdline.value(key).and_then(|text| text.parse::<u64>().ok()).unwrap_or(0);
     let (seed, calls) = (number("fuzz-seed"), number("fuzz-calls"));
     let mut rng = Rng::new(seed);
@@ -484,7 +484,7 @@ pub fn run(memory: u64) -> ! {
             let _ = unsafe { (virt as *const u64).read_volatile() };
         }
     }
-    crate::guest::guest_boot::shutdown(ShutdownReason::PowerOff)
+    crate::guest::boot::shutdown(ShutdownReason::PowerOff)
 }
 
 impl Fuzzer {

@@ -8,7 +8,7 @@ use crate::boot::cmdline::Cmdline;
 use crate::host::guest::{Ending, Guest};
 use crate::launcher::launcher::launch;
 use crate::devices::{idle, pit};
-use crate::host::{guest_budget, run_guest};
+use crate::host::{budget, run_guest};
 use crate::memory::{frames, heap};
 use crate::println;
 use alloc::{format, string::String, vec::Vec};
@@ -69,9 +69,9 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
         println!("rguest: fuzz: guest{guests} seed {guest_seed}");
         let trace = if cmdline.has("fuzz-trace") { " fuzz-trace" } else { "" };
         let own = format!("guest-test=fuzz fuzz-seed={guest_seed} fuzz-calls={want}{trace}");
-        let budget = guest_budget::worst_case(FUZZ_MEMORY);
-        let mut guest = launch(guests, image, FUZZ_MEMORY, budget, &mut 0, &own)
-            .expect("room for one fuzzing Guest");
+        let budget = budget::worst_case(FUZZ_MEMORY);
+        let mut guest = launch(guests, image, FUZZ_MEMORY, budget, budget, &mut 0, &own)
+            .map(Guest::launched).expect("room for one fuzzing Guest");
         run_watched(&mut guest);
         let its = guest.counters.hypercalls + guest.counters.ring_hypercalls;
         made += its;

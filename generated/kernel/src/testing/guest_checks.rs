@@ -6,28 +6,28 @@
 //! no-interrupt window, what a hypercall costs, the Host's preempting it,
 //! and a system-call gate closed to its programs.
 
-use crate::guest::guest_abi::{Hypercall, HYPERCALL_VECTOR};
+use crate::guest::abi::{Hypercall, HYPERCALL_VECTOR};
 use crate::guest::hypercall::{guest_phys, hcall, HostConsole};
 use crate::cpu::idt::Gate;
-use crate::guest::pv_guest;
+use crate::guest::ops;
 use core::arch::asm;
 use core::fmt::Write;
 // H:930 (its use lines, gathered at the top)
-use crate::guest::guest_abi::IRQ_ENABLED;
+use crate::guest::abi::IRQ_ENABLED;
 use crate::cpu::vectors::{INVALID_OPCODE, IRQ_BASE};
 use core::sync::atomic::AtomicU64;
 // H:940 (its use lines, gathered at the top)
-use crate::guest::guest_abi::RING_SLOTS;
+use crate::guest::abi::RING_SLOTS;
 
 /// Queue three console writes in the ring, flush, and check the slots.
 pub fn queue_calls(console: &mut HostConsole) {
     const TEXTS: [&str; 3] = ["rguest: ring: one\n", "rguest: ring: two\n", "rguest: ring: three\n"];
     for text in TEXTS {
-        pv_guest::queue(Hypercall::ConsoleWrite, [guest_phys(text.as_ptr()), text.len() as u64, 0, 0]);
+        ops::queue(Hypercall::ConsoleWrite, [guest_phys(text.as_ptr()), text.len() as u64, 0, 0]);
     }
-    let queued = pv_guest::pending_calls();
-    pv_guest::flush_queue();
-    let done = queued - pv_guest::pending_calls();
+    let queued = ops::pending_calls();
+    ops::flush_queue();
+    let done = queued - ops::pending_calls();
     let _ = writeln!(console, "rguest: guest-test: ring: {queued} calls queued, {done} done");
 }
 
@@ -94,7 +94,7 @@ pub fn irq_window(console: &mut HostConsole) {
     hcall(Hypercall::LoadIdtEntry, [timer, gate[0], gate[1], 0]);
     crate::pv::pv::unmask_irq(crate::devices::pit::IRQ);
     hcall(Hypercall::SetClockEvent, [AT_ONCE_NS, 0, 0, 0]);
-    let shared = &raw mut crate::guest::pv_guest::SHARED;
+    let shared = &raw mut crate::guest::ops::SHARED;
     let (inside, after): (u64, u64);
     // SAFETY: stores to our own shared page (its window put back after),
     // two hypercalls, and reads of the count; the handler that runs in
@@ -139,7 +139,7 @@ const BENCH_CALLS: u64 = RING_SLOTS as u64;
 /// Time a hypercall made directly, and one made through the ring.
 pub fn bench(console: &mut HostConsole) {
     let nothing = [0; 4]; // ConsoleWrite of no bytes
-    pv_guest::flush_queue();
+    ops::flush_queue();
     let start = crate::devices::tsc::now();
     for _ in 0..BENCH_CALLS {
         hcall(Hypercall::ConsoleWrite, nothing);
@@ -147,9 +147,9 @@ pub fn bench(console: &mut HostConsole) {
     let direct = (crate::devices::tsc::now() - start) / BENCH_CALLS;
     let start = crate::devices::tsc::now();
     for _ in 0..BENCH_CALLS {
-        pv_guest::queue(Hypercall::ConsoleWrite, nothing);
+        ops::queue(Hypercall::ConsoleWrite, nothing);
     }
-    pv_guest::flush_queue();
+    ops::flush_queue();
     let queued = (crate::devices::tsc::now() - start) / BENCH_CALLS;
     let _ = writeln!(console, "rguest: guest-test: bench: a hypercall {direct} cycles, a queued one {queued}");
 }

@@ -4,7 +4,7 @@
 //! privileged instructions from ring 1, each killed with its name; `int N`
 //! for every vector, delivered as the processor would; and a single step.
 
-use crate::guest::guest_abi::{Hypercall, HYPERCALL_VECTOR};
+use crate::guest::abi::{Hypercall, HYPERCALL_VECTOR};
 use crate::guest::hypercall::{hcall, HostConsole};
 use crate::cpu::idt::Gate;
 use crate::cpu::vectors::{GENERAL_PROTECTION, VECTORS};

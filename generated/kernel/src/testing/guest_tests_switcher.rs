@@ -8,14 +8,15 @@
 
 use crate::cpu::fpu::FxArea;
 use crate::cpu::gdt::{SegmentDescriptor, GUEST_CS, GUEST_DS, KERNEL_CS, USER_CS, USER_DS};
-use crate::guest::guest_abi::{Hypercall, SharedPage, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
+use crate::guest::abi::{Hypercall, SharedPage, GUEST_GDT_SLOTS, HYPERCALL_VECTOR};
 use crate::guest::hypercall::{hcall, HostConsole};
 use crate::cpu::idt::Gate;
 use crate::layout::{
     phys_to_virt, GUEST_BOOT_INFO, KERNEL_LOAD_ADDR, MAX_PHYS_MEMORY, PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_CODE,
     SWITCHER_CODE_PAGES, SWITCHER_HOST, SWITCHER_REGS, SWITCHER_STATE, SWITCHER_STATE_PAGES,
 };
-use crate::switcher::switcher_layout::{DataSelectors, GuestRegs, State};
+use crate::host::world::{DataSelectors, GuestRegs};
+use crate::switcher::switcher_layout::State;
 use crate::cpu::trapframe::TrapFrame;
 use core::arch::asm;
 use core::fmt::Write;
@@ -228,7 +229,7 @@ fn pointer_scan(console: &mut HostConsole) {
     }
     let info = phys_to_virt(GUEST_BOOT_INFO);
     scan.bytes(info..info + PAGE_SIZE, "boot information");
-    let shared = &raw const crate::guest::pv_guest::SHARED as u64;
+    let shared = &raw const crate::guest::ops::SHARED as u64;
     for (field, size) in [(offset_of!(SharedPage, cr2), 8), (offset_of!(SharedPage, tsc_khz), 8)] {
         let at = shared + field as u64;
         scan.bytes(at..at + size, "shared page");

@@ -5,7 +5,7 @@
 //! direct Halt, and a queued switch followed by a page fault; and the
 //! table of what each hypercall costs at its worst.
 
-use crate::guest::guest_abi::{Hypercall, CONSOLE_WRITE_MAX};
+use crate::guest::abi::{Hypercall, CONSOLE_WRITE_MAX};
 use crate::guest::hypercall::{guest_phys, hcall, HostConsole};
 use crate::cpu::idt::Gate;
 use crate::layout::{PAGE_SIZE, SWITCHER_BASE};
@@ -51,8 +51,8 @@ pub fn run(kind: &str, memory: u64, console: &mut HostConsole) {
         "values-console-wraps" => send(console, Hypercall::ConsoleWrite, [u64::MAX - 7, 16, 0, 0]),
         "values-queued-console-wraps" => {
             let _ = writeln!(console, "rguest: guest-test: values: queued ConsoleWrite 0xfffffffffffffff8 0x10");
-            crate::guest::pv_guest::queue(Hypercall::ConsoleWrite, [u64::MAX - 7, 16, 0, 0]);
-            crate::guest::pv_guest::flush_queue();
+            crate::guest::ops::queue(Hypercall::ConsoleWrite, [u64::MAX - 7, 16, 0, 0]);
+            crate::guest::ops::flush_queue();
         }
         "values-console-max-address" => send(console, Hypercall::ConsoleWrite, [u64::MAX, 0, 0, 0]),
         "values-console-past-end" => send(console, Hypercall::ConsoleWrite, [memory - 8, 16, 0, 0]),
@@ -76,7 +76,7 @@ pub fn run(kind: &str, memory: u64, console: &mut HostConsole) {
         }
         "values-trap-stack-zero" => trap_on_stack_zero(console),
         "values-queued-clock-halt" => {
-            crate::guest::pv_guest::queue(Hypercall::SetClockEvent, [SOON_NS, 0, 0, 0]);
+            crate::guest::ops::queue(Hypercall::SetClockEvent, [SOON_NS, 0, 0, 0]);
             hcall(Hypercall::Halt, [0; 4]);
             let _ = writeln!(console, "rguest: guest-test: values: woke from Halt after a queued clock");
             return;
@@ -133,13 +133,13 @@ fn costs(console: &mut HostConsole, memory: u64) {
     let flush = least(|| { hcall(Hypercall::FlushAsync, [0; 4]); });
     let console_write = least(|| { hcall(Hypercall::ConsoleWrite, loud); });
     let full_ring = least(|| {
-        for _ in 0..crate::guest::guest_abi::RING_SLOTS {
-            crate::guest::pv_guest::queue(Hypercall::ConsoleWrite, loud);
+        for _ in 0..crate::guest::abi::RING_SLOTS {
+            crate::guest::ops::queue(Hypercall::ConsoleWrite, loud);
         }
         hcall(Hypercall::FlushAsync, [0; 4]);
     });
     let data = crate::cpu::gdt::SegmentDescriptor::data(x86::Ring::Ring3).bits();
-    let gdt = least(|| { hcall(Hypercall::LoadGdtEntry, [crate::guest::guest_abi::GUEST_GDT_SLOTS[0] as u64, data, 0, 0]); });
+    let gdt = least(|| { hcall(Hypercall::LoadGdtEntry, [crate::guest::abi::GUEST_GDT_SLOTS[0] as u64, data, 0, 0]); });
     let gate = Gate::for_guest(costs as *const () as u64).to_words();
     let idt = least(|| { hcall(Hypercall::LoadIdtEntry, [SPARE_VECTOR, gate[0], gate[1], 0]); });
     let top = crate::cpu::tss::kernel_stack_top();
@@ -183,10 +183,10 @@ fn costs(console: &mut HostConsole, memory: u64) {
 /// PML4 slots of the kernel's half that our tables leave empty, each
 /// pointed at the kernel's directory pointer table and read through;
 /// three shadow tables each, so that a shadow nearly reaches
-/// `guest_tables::SHADOW_TABLES` with the kernel's own.
+/// `real_tables::SHADOW_TABLES` with the kernel's own.
 const HOARD_SLOTS: core::ops::Range<usize> = 300..370;
 /// Hoarding slots read in a tree whose shadow starts empty, to bring its
-/// kernel half to `guest_tables::KERNEL_HALF_COPIED` tables or just under:
+/// kernel half to `real_tables::KERNEL_HALF_COPIED` tables or just under:
 /// the most a switch away from it copies.
 const NEAR_LIMIT_SLOTS: core::ops::Range<usize> = 300..308;
 /// Trees sharing one kernel half: one more than the shadows the Host keeps.
@@ -250,8 +250,8 @@ fn hoarded_tables(console: &mut HostConsole, first: u64) {
     hoard(trees[HOARD_TREES - 1], NEAR_LIMIT_SLOTS);
     let copy_and_drop = timed(trees[0]);
     let start = crate::devices::tsc::now();
-    for i in 0..crate::guest::guest_abi::RING_SLOTS {
-        crate::guest::pv_guest::queue(Hypercall::NewPageTable, [trees[i % HOARD_TREES], 0, 0, 0]);
+    for i in 0..crate::guest::abi::RING_SLOTS {
+        crate::guest::ops::queue(Hypercall::NewPageTable, [trees[i % HOARD_TREES], 0, 0, 0]);
     }
     hcall(Hypercall::FlushAsync, [0; 4]);
     let ring = crate::devices::tsc::now() - start;
@@ -270,7 +270,7 @@ fn hoarded_tables(console: &mut HostConsole, first: u64) {
 const GATHER_SLOT: usize = HOARD_SLOTS.end + 10;
 /// Entries of the gathering table read through: two shadow tables each.
 /// The most we found a shadow takes before it has grown by
-/// `guest_tables::SHADOW_TABLES` and is emptied (at 90 it is, and the
+/// `real_tables::SHADOW_TABLES` and is emptied (at 90 it is, and the
 /// call frees little).
 const GATHER_ENTRIES: usize = 84;
 /// The kernel's offset within its gigabyte: where each entry is read.
@@ -358,7 +358,7 @@ fn stale_root(console: &mut HostConsole, memory: u64) {
     hcall(Hypercall::SetEntry, [a, USER_BASE, Level::Pml4 as u64, 0]);
     let gate = Gate::for_guest(stale_root_fault as *const () as u64).to_words();
     hcall(Hypercall::LoadIdtEntry, [crate::cpu::vectors::PAGE_FAULT, gate[0], gate[1], 0]);
-    crate::guest::pv_guest::queue(Hypercall::NewPageTable, [b, 0, 0, 0]);
+    crate::guest::ops::queue(Hypercall::NewPageTable, [b, 0, 0, 0]);
     let word: u64;
     // SAFETY: the read either faults, and our handler steps over it,
     // leaving NOT_READ, or reads a word of our own memory.

@@ -4,7 +4,7 @@
 //! image, loaded with NewPageTable, and changed with SetEntry; and six
 //! ways to get them wrong.
 
-use crate::guest::guest_abi::Hypercall;
+use crate::guest::abi::Hypercall;
 use crate::guest::hypercall::{guest_phys, hcall, HostConsole};
 use crate::layout::{KERNEL_BASE, LARGE_PAGE_SIZE, PHYS_MAP_BASE, SWITCHER_BASE, USER_BASE};
 use crate::memory::page_table::{Level, PageFlags, PageTable, PageTableEntry, VirtAddr, ENTRIES};

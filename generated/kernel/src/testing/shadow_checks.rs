@@ -11,7 +11,7 @@ use crate::memory::page_table::PageFlags;
 use crate::memory::{frames, kernel_space};
 use crate::println;
 // H:430 (its use lines, gathered at the top)
-use crate::guest::guest_abi::Hypercall;
+use crate::guest::abi::Hypercall;
 use crate::guest::hypercall::hcall;
 use crate::cpu::idt::Gate;
 use crate::cpu::vectors::PAGE_FAULT;
@@ -80,7 +80,7 @@ pub fn run() {
 }
 
 /// Pages unmapped at once from a tree that is not loaded.
-const BATCH: u64 = 2 * crate::guest::guest_abi::RING_SLOTS as u64;
+const BATCH: u64 = 2 * crate::guest::abi::RING_SLOTS as u64;
 
 /// Change `space`, whose shadow the Host keeps, while another is loaded:
 /// remap PAGE, and map and unmap BATCH more pages (one frame, taken back
