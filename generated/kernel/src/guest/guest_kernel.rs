@@ -22,7 +22,7 @@ pub const KERNEL_TESTS: [&str; 7] =
 /// Pages the memory test maps in a Guest, whose memory is small.
 const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
-const BOOT_TICKS: u64 = 10;
+const BOOT_TICKS: u64 = 2;
 /// What a Guest leaves in an SSE register while it sleeps, with its id.
 const SSE_MARK: u64 = 0x55e0_0000_0000_0000;
 
