@@ -32,7 +32,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
     let ram = Region { start: 0, end: info.memory_size, kind: RegionKind::Available };
     let entry = ram.to_entry();
     let map = MemoryMap::new(&entry);
-    frames::init(&map, &[info_phys..info_phys + PAGE_SIZE]);
+    frames::init(&map, [0..PAGE_SIZE, info_phys..info_phys + PAGE_SIZE]);
     kernel_space::init(&map);
     heap::init(GUEST_HEAP_SIZE);
     tss::init();

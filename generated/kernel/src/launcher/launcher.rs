@@ -70,7 +70,7 @@ fn parse_size(text: &str) -> Option<u64> {
 /// room beside the `promised` frames.
 pub fn launch(id: u64, image: &[u8], memory_size: u64, budget: u64, promised: &mut u64, cmdline: &str)
     -> Option<Guest> {
-    let need = memory_size / PAGE_SIZE + guest_budget::worst_case(memory_size);
+    let need = memory_size / PAGE_SIZE + guest_budget::promise(memory_size, budget);
     let free = frames::free_frames() as u64;
     if free.saturating_sub(*promised) < need {
         println!("rguest: launcher: no room for guest{id}: it needs {need} frames ({} MiB of memory \
