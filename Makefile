@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench bench-baseline startup fuzz hypercall-costs test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -92,6 +92,20 @@ bench-baseline: setup tangle ## rewrite kernel/bench-baseline.txt from `make ben
 	done
 	@git --no-pager diff --stat -- $(BENCH_BASELINE) 2>/dev/null || true
 	@echo "bench-baseline: $(BENCH_BASELINE) rewritten; commit it with the change that earns it"
+
+# One boot, timed: wall milliseconds from QEMU's start to the first line
+# of a Guest's first program (the Launcher's "Starting up"). Wall time on
+# shared cores wanders: run it several times and take the median.
+STARTUP_APPEND := programs= guests=1 guest-programs=hello
+
+startup: setup build ## wall time from QEMU's start to a Guest program's first line (run it several times)
+	@start=$$(date +%s%N); \
+	coproc QEMU_RUN { exec $(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL_ELF) -initrd $(KERNEL_ELF) \
+		-append "$(STARTUP_APPEND)" 2>&1; }; \
+	found=0; grep -m1 -q '^guest0: hello:' <&$${QEMU_RUN[0]} && found=1; end=$$(date +%s%N); \
+	kill $$QEMU_RUN_PID 2>/dev/null || true; wait $$QEMU_RUN_PID 2>/dev/null || true; \
+	if [ $$found -eq 0 ]; then echo "startup: no line from guest0's hello"; exit 1; fi; \
+	echo "startup: $$(( (end - start) / 1000000 )) ms from QEMU's start to guest0's first program line"
 
 # One boot: fuzzing Guests, one after another from seed FUZZ_SEED on, until
 # the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to
