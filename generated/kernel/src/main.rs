@@ -39,7 +39,8 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
              layout::KERNEL_LOAD_ADDR, kernel_main as *const () as usize);
     // P:440 <<kernel-main-init>>
     let memory_map = info.memory_map();
-    memory::frames::init(&memory_map, &info.loader_data());
+    let low_memory = 0..layout::KERNEL_LOAD_ADDR;
+    memory::frames::init(&memory_map, core::iter::once(low_memory).chain(info.loader_data()));
 
     // P:485 <<kernel-main-init>>, continued
     memory::kernel_space::init(&memory_map);

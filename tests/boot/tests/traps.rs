@@ -25,7 +25,8 @@ fn timer_ticks_arrive_and_the_tsc_is_calibrated() {
     let out = boot("");
     let ticks = number_after(&out, "rguest: timer: ")
         .unwrap_or_else(|| panic!("no timer line\n{}", out.report()));
-    assert!(ticks >= 10, "only {ticks} ticks\n{}", out.report());
+    // The calibration measures over two ticks (Preparation, "Ticks").
+    assert!(ticks >= 2, "only {ticks} ticks\n{}", out.report());
     assert!(out.lines().any(|l| l.ends_with("ticks at 100 Hz")), "{}", out.report());
     let mhz = number_after(&out, "rguest: tsc: ")
         .unwrap_or_else(|| panic!("no tsc line\n{}", out.report()));

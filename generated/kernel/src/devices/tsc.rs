@@ -6,8 +6,8 @@
 use crate::devices::{idle, pit};
 use core::sync::atomic::{AtomicU64, Ordering};
 
-/// How many ticks we measure over: 100 ms at 100 Hz.
-const CALIBRATION_TICKS: u64 = 10;
+/// How many ticks we measure over: 20 ms at 100 Hz.
+const CALIBRATION_TICKS: u64 = 2;
 
 static HZ: AtomicU64 = AtomicU64::new(0);
 

@@ -25,7 +25,7 @@ pub const KERNEL_TESTS: [&str; 7] =
 /// Pages the memory test maps in a Guest, whose memory is small.
 pub const MEMORY_TEST_PAGES: usize = 64;
 /// Ticks a Guest sleeps through at boot.
-const BOOT_TICKS: u64 = 10;
+const BOOT_TICKS: u64 = 2;
 /// What a Guest leaves in an SSE register while it sleeps, with its id.
 const SSE_MARK: u64 = 0x55e0_0000_0000_0000;
 
@@ -36,7 +36,7 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline, tests: &[GuestTes
     let ram = Region { start: 0, end: info.memory_size, kind: RegionKind::Available };
     let entry = ram.to_entry();
     let map = MemoryMap::new(&entry);
-    frames::init(&map, &[info_phys..info_phys + PAGE_SIZE]);
+    frames::init(&map, [0..PAGE_SIZE, info_phys..info_phys + PAGE_SIZE]);
     kernel_space::init(&map);
     heap::init(GUEST_HEAP_SIZE);
     tss::init();

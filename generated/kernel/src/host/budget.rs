@@ -5,7 +5,7 @@
 
 use crate::memory::frames;
 use crate::host::guest::Guest;
-use crate::host::real_tables::SHADOW_TABLES;
+use crate::host::real_tables::{KERNEL_HALF_COPIED, SHADOW_TABLES};
 use crate::layout::PAGE_SIZE;
 use crate::memory::page_table::ENTRIES;
 use crate::host::shadow_cache::SHADOWS;
@@ -33,6 +33,20 @@ fn initial_tables(memory: u64) -> u64 {
 /// on, and one shadow more than it may keep.
 pub fn worst_case(memory: u64) -> u64 {
     1 + initial_tables(memory) + (SHADOWS as u64 + 1) * SHADOW_FRAMES_MAX
+}
+
+/// The most frames one step (an exit, or one queued call) can add before
+/// `charge` looks: a new shadow's PML4, the Switcher's tables and the
+/// kernel half it starts with a copy of, and one fill, all at once.
+const STEP_FRAMES_MAX: u64 = 1 + SWITCHER_TABLES + KERNEL_HALF_COPIED + FILL_TABLES;
+
+/// The frames the Launcher promises a Guest of `memory` bytes held to
+/// `budget`: the most it can hold at any moment, which is its budget (or
+/// what it starts with, if that is more) plus one step's worth, and never
+/// more than the worst case.
+pub fn promise(memory: u64, budget: u64) -> u64 {
+    let held = budget.max(1 + initial_tables(memory));
+    held.saturating_add(STEP_FRAMES_MAX).min(worst_case(memory))
 }
 
 /// Run `op` (an exit of `guest`), charge the Guest the frames it took or

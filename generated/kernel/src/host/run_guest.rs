@@ -103,7 +103,11 @@ fn run_launched(launched: Vec<Launched>) -> (u64, u64) {
 }
 
 /// The Host, as the Launcher needs it.
-pub static FOR_LAUNCHER: Host = Host { worst_case: budget::worst_case, run_all: run_launched };
+pub static FOR_LAUNCHER: Host = Host {
+    worst_case: budget::worst_case,
+    promise: budget::promise,
+    run_all: run_launched,
+};
 
 // H:050 kernel/src/host/run_guest.rs, continued
 

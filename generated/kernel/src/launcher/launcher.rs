@@ -35,6 +35,9 @@ pub struct Host {
     /// The most frames the page tables of a Guest with this much memory
     /// can take.
     pub worst_case: fn(u64) -> u64,
+    /// What to promise a Guest with this much memory held to this budget:
+    /// the most its page tables can hold at any moment.
+    pub promise: fn(u64, u64) -> u64,
     /// Run these Guests to the end, and report on each; how many ran, and
     /// how many of those were killed.
     pub run_all: fn(Vec<Launched>) -> (u64, u64),
@@ -91,11 +94,11 @@ fn parse_size(text: &str) -> Option<u64> {
 }
 
 /// Guest `id`: memory, the image loaded, boot information and registers,
-/// with `budget` frames for its tables, whose `worst` case it is promised;
+/// with `budget` frames for its tables, of which it is promised `promise`;
 /// None, said why, if there is no room beside the `promised` frames.
-pub fn launch(id: u64, image: &[u8], memory_size: u64, worst: u64, budget: u64, promised: &mut u64,
+pub fn launch(id: u64, image: &[u8], memory_size: u64, promise: u64, budget: u64, promised: &mut u64,
               cmdline: &str) -> Option<Launched> {
-    let need = memory_size / PAGE_SIZE + worst;
+    let need = memory_size / PAGE_SIZE + promise;
     let free = frames::free_frames() as u64;
     if free.saturating_sub(*promised) < need {
         println!("rguest: launcher: no room for guest{id}: it needs {need} frames ({} MiB of memory \
@@ -111,7 +114,7 @@ pub fn launch(id: u64, image: &[u8], memory_size: u64, worst: u64, budget: u64, 
     let entry = image::load(image, &mut memory)
         .unwrap_or_else(|error| panic!("cannot load guest{id}'s image: {error:?}"));
     write_boot_info(&mut memory, id, cmdline);
-    *promised += worst;
+    *promised += promise;
     Some(Launched { id, memory, frame: first_frame(entry), budget })
 }
 
@@ -136,6 +139,7 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     let budget = cmdline.value("guest-budget").map_or(worst, |text| {
         text.parse::<u64>().unwrap_or_else(|_| panic!("guest-budget={text}: not a number")).min(worst)
     });
+    let promise = host.map_or(0, |host| (host.promise)(size, budget));
     let (frames_before, heap_before) = (frames::free_frames(), heap::free_bytes());
     println!("rguest: launcher: {count} guests of {} MiB each", size >> 20);
     let (mut killed, mut ran) = (0, 0);
@@ -150,7 +154,7 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
                 if let Some(test) = test.filter(|_| i + 1 == count) {
                     own += &format!("guest-test={test}");
                 }
-                launch(round * count + i, image, size, worst, budget, &mut promised, own.trim_end())
+                launch(round * count + i, image, size, promise, budget, &mut promised, own.trim_end())
             })
             .collect();
         match host {

@@ -4,7 +4,7 @@
 //! heap and, later, programs and Guests.
 
 use crate::memory::frame_bitmap::{Frame, FrameBitmap};
-use crate::layout::{phys_to_virt, KERNEL_LOAD_ADDR, MAX_PHYS_MEMORY, PAGE_SIZE};
+use crate::layout::{phys_to_virt, MAX_PHYS_MEMORY, PAGE_SIZE};
 use crate::memory::memory_map::{MemoryMap, RegionKind};
 use crate::memory::kernel_image;
 use crate::println;
@@ -16,8 +16,8 @@ const BITMAP_WORDS: usize = (MAX_PHYS_MEMORY / PAGE_SIZE / 64) as usize;
 static FRAMES: Mutex<FrameBitmap<BITMAP_WORDS>> = Mutex::new(FrameBitmap::new());
 
 /// Frees the available frames of `map`, but not those in `reserved`, nor
-/// those below the kernel's load address or in its image; says what it found.
-pub fn init(map: &MemoryMap, reserved: &[Range<u64>]) {
+/// those in the kernel's image; says what it found.
+pub fn init(map: &MemoryMap, reserved: impl IntoIterator<Item = Range<u64>>) {
     let mut frames = FRAMES.lock();
     for region in map.regions() {
         println!("rguest: memory map: {:#014x}-{:#014x} {}",
@@ -29,10 +29,9 @@ pub fn init(map: &MemoryMap, reserved: &[Range<u64>]) {
             println!("rguest: memory map: RAM above {} GiB left unused", MAX_PHYS_MEMORY >> 30);
         }
     }
-    frames.reserve(0..KERNEL_LOAD_ADDR);
     frames.reserve(kernel_image::image().physical());
     for range in reserved {
-        frames.reserve(range.clone());
+        frames.reserve(range);
     }
     println!("rguest: frames: {} free ({} KiB)",
              frames.free_frames(), frames.free_frames() as u64 * PAGE_SIZE / 1024);

@@ -33,13 +33,20 @@ pub enum Syscall {
     /// spawn(name, length): start the program of that name as a new
     /// process; answers its process id.
     Spawn = 8,
+    /// send(pid, word): put the word (below 2^63) in that process's
+    /// mailbox; answers 0. (The mailboxes come in "Working together".)
+    Send = 9,
+    /// receive(): answers the oldest word in the caller's mailbox,
+    /// taking it out.
+    Receive = 10,
 }
 
 impl Syscall {
     /// Every call, for turning a number back into a call.
-    pub const ALL: [Syscall; 8] = [
+    pub const ALL: [Syscall; 10] = [
         Syscall::Write, Syscall::Exit, Syscall::Yield, Syscall::Sleep,
         Syscall::GetPid, Syscall::Sbrk, Syscall::Clock, Syscall::Spawn,
+        Syscall::Send, Syscall::Receive,
     ];
 
     /// The call with number `number`, if there is one.
@@ -62,12 +69,22 @@ pub enum Error {
     NoMemory = 3,
     /// no such program
     NoSuchProgram = 4,
+    /// no such process
+    NoSuchProcess = 5,
+    /// mailbox full
+    MailboxFull = 6,
+    /// mailbox empty
+    MailboxEmpty = 7,
+    /// not a word a mailbox holds: it must be below 2^63
+    NotAWord = 8,
 }
 
 impl Error {
     /// Every error, for turning a number back into an error.
-    pub const ALL: [Error; 4] =
-        [Error::NoSuchCall, Error::BadAddress, Error::NoMemory, Error::NoSuchProgram];
+    pub const ALL: [Error; 8] = [
+        Error::NoSuchCall, Error::BadAddress, Error::NoMemory, Error::NoSuchProgram,
+        Error::NoSuchProcess, Error::MailboxFull, Error::MailboxEmpty, Error::NotAWord,
+    ];
 
     pub fn message(self) -> &'static str {
         match self {
@@ -75,6 +92,10 @@ impl Error {
             Error::BadAddress => "bad address: not the program's memory",
             Error::NoMemory => "out of memory",
             Error::NoSuchProgram => "no such program",
+            Error::NoSuchProcess => "no such process",
+            Error::MailboxFull => "mailbox full",
+            Error::MailboxEmpty => "mailbox empty",
+            Error::NotAWord => "not a word a mailbox holds: it must be below 2^63",
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::cpu::fpu::FxArea;
 use crate::cpu::gdt;
+use crate::process::mailbox::Mailbox;
 use crate::layout::USER_STACK_TOP;
 use crate::process::programs::Program;
 use crate::cpu::trapframe::TrapFrame;
@@ -23,6 +24,8 @@ pub struct Process {
     /// Its FPU and SSE registers, while it is not running.
     pub fpu: FxArea,
     pub memory: UserMemory,
+    /// Words other processes sent it ("Working together").
+    pub mailbox: Mailbox,
 }
 
 impl Process {
@@ -37,6 +40,7 @@ impl Process {
             ss: gdt::USER_DS.bits().into(),
             ..TrapFrame::default()
         };
-        Ok(Box::new(Process { pid, name: program.name, frame, fpu: FxArea::INITIAL, memory }))
+        let mailbox = Mailbox::new();
+        Ok(Box::new(Process { pid, name: program.name, frame, fpu: FxArea::INITIAL, memory, mailbox }))
     }
 }

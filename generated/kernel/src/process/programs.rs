@@ -25,8 +25,9 @@ macro_rules! embed {
 }
 
 /// Every program the kernel carries.
-pub static PROGRAMS: [Program; 10] = embed!(
+pub static PROGRAMS: [Program; 12] = embed!(
     "hello", "ping", "pong", "pages", "sleeper", "faulty", "wild", "bench", "yielder", "rude",
+    "mix", "mixer",
 );
 
 /// What runs when the command line names no programs: the demonstration.

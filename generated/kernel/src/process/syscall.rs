@@ -10,7 +10,7 @@ use crate::process::user_memory::LoadError;
 use crate::cpu::vectors;
 use crate::devices::{console, pit};
 use crate::println;
-use crate::process::programs;
+use crate::process::{mailbox, programs};
 use core::fmt::Write;
 
 /// Milliseconds per timer tick: the resolution of sleep and clock.
@@ -42,6 +42,8 @@ pub fn syscall(frame: &mut TrapFrame) {
         Some(Syscall::Sbrk) => SCHEDULER.lock().current().memory.grow_heap(a0),
         Some(Syscall::Clock) => Ok(pit::ticks() * MS_PER_TICK),
         Some(Syscall::Spawn) => spawn(a0, a1),
+        Some(Syscall::Send) => mailbox::send(a0, a1),
+        Some(Syscall::Receive) => mailbox::receive(),
         None => Err(Error::NoSuchCall),
     };
     frame.rax = abi::encode(result);
