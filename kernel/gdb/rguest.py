@@ -91,6 +91,7 @@ class Switcher:
         self.start = symbol_address("switcher_start")
         self.end = symbol_address("switcher_end")
         self.runs_at = layout_constant("SWITCHER_CODE")
+        self.entry = symbol_address("switch_to_guest")
 
     def linked(self, pc):
         """The linked twin of a place in the running Switcher, or pc itself."""
@@ -202,6 +203,7 @@ def describe(pc, indent="", quote=True, frame=None):
 
 def on_stop(event):
     try:
+        switcher()
         frame = gdb.selected_frame()
         for line in describe(int(frame.pc()), frame=frame):
             print(line)
@@ -248,7 +250,11 @@ class BookWhere(gdb.Command):
             print(f"#{level:<2} {frame.name() or '??'}")
             for line in lines:
                 print(f"    {line}")
-            frame = frame.older()
+            older = frame.older()
+            if older is None and frame.unwind_stop_reason() != gdb.FRAME_UNWIND_OUTERMOST \
+                    and frame.unwind_stop_reason() != gdb.FRAME_UNWIND_NO_REASON:
+                print(f"(the stack ends here: {gdb.frame_stop_reason_string(frame.unwind_stop_reason())})")
+            frame = older
             level += 1
 
 
@@ -291,15 +297,14 @@ class SwitcherEntryUnwinder(Unwinder):
             return None  # paging not on yet, or a stack we cannot read: gdb's guess
 
     def unwind(self, pending_frame):
+        # No gdb command may run here, in the middle of gdb's own unwinding:
+        # what we need of the symbols was asked when the kernel first stopped.
+        if _switcher is None:
+            return None
         pc = int(pending_frame.read_register("rip")) & 0xFFFFFFFFFFFFFFFF
-        linked = switcher().linked(pc)
-        if linked == pc:
-            return None
-        try:
-            entry = symbol_address("switch_to_guest")
-        except gdb.error:
-            return None
-        if not entry <= linked < switcher().end:
+        linked = _switcher.linked(pc)
+        entry = _switcher.entry
+        if linked == pc or not entry <= linked < _switcher.end:
             return None
         pushes = 0
         if linked > entry:
@@ -316,6 +321,11 @@ class SwitcherEntryUnwinder(Unwinder):
         info = pending_frame.create_unwind_info(_FrameId(cfa, switcher().running(entry)))
         info.add_saved_register("rip", _address(int.from_bytes(caller, "little")))
         info.add_saved_register("rsp", _address(cfa))
+        # The pushes only copied the caller's registers; every one still
+        # holds the caller's value (an unwinder that leaves them out leaves
+        # them unknown, and gdb's guess at the caller then fails).
+        for register in ("rbx", "rbp", "r12", "r13", "r14", "r15"):
+            info.add_saved_register(register, pending_frame.read_register(register))
         return info
 
 
