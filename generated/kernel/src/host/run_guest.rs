@@ -14,6 +14,7 @@ use crate::cpu::vectors::{
 use crate::cpu::{exception, gdt, trap};
 use crate::devices::{idle, pit, tsc};
 use crate::host::{guest_budget, guest_decode, guest_rings, hypercalls, interrupts, shadow};
+use crate::host::exit_costs::{self, Step};
 use crate::pv::pv;
 use crate::switcher::switcher;
 use alloc::{format, string::String};
@@ -28,7 +29,9 @@ pub fn run(guest: &mut Guest) {
     while guest.is_running() && pit::ticks() == tick {
         // The calls it queued come first, one at a time, the clock looked
         // at between them; then the exit that followed them.
-        if guest_budget::charge(guest, hypercalls::make_next_queued) {
+        let queued = guest_budget::charge(guest, hypercalls::make_next_queued);
+        exit_costs::mark(Step::Ring);
+        if queued {
             if tsc::now() >= turn_ends {
                 guest.counters.drains_split += 1;
                 break; // its turn is spent: the rest of the ring waits for the next
@@ -37,6 +40,7 @@ pub fn run(guest: &mut Guest) {
         }
         if let Some(Exit { frame, cr2 }) = guest.waiting.take() {
             guest_budget::charge(guest, |guest| exit(guest, &frame, cr2));
+            exit_costs::mark(Step::Handler);
             continue;
         }
         interrupts::check_clock(guest);
@@ -44,6 +48,7 @@ pub fn run(guest: &mut Guest) {
             break;
         }
         interrupts::deliver(guest);
+        exit_costs::mark(Step::Interrupts);
         if !guest.is_running() {
             break;
         }
@@ -52,10 +57,12 @@ pub fn run(guest: &mut Guest) {
         }
         guest.gdt_changed = false;
         switcher::load_direct(interrupts::direct_syscall(guest));
+        exit_costs::go();
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
         unsafe { switcher::run(guest.tables.cr3()) };
+        exit_costs::back(&guest.regs().frame);
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
@@ -63,9 +70,11 @@ pub fn run(guest: &mut Guest) {
             count(guest, &frame);
             guest.waiting = Some(Exit { frame, cr2 });
         }
+        exit_costs::mark(Step::Sort);
     }
     if !guest.is_running() {
         guest.flush_console();
+        exit_costs::report(guest.id);
     }
 }
 
