@@ -8,6 +8,8 @@
 use crate::cpu::trapframe::TrapFrame;
 
 /// The steps of one hypercall's round trip, in the order they happen.
+/// (Without the feature only the run loop's marks name them.)
+#[cfg_attr(not(feature = "exit-costs"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     /// From the Guest's last instructions before `int` to the run loop's
@@ -30,7 +32,9 @@ pub enum Step {
 }
 
 /// How many steps there are, and their names as the report prints them.
+#[cfg_attr(not(feature = "exit-costs"), allow(dead_code))]
 pub const STEPS: usize = 7;
+#[cfg_attr(not(feature = "exit-costs"), allow(dead_code))]
 pub const NAMES: [&str; STEPS] = [
     "switcher out", "sorting the exit", "the ring", "the handler", "clock and interrupts",
     "GDT and gate", "switcher in",

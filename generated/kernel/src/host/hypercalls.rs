@@ -115,6 +115,14 @@ fn console_write(guest: &mut Guest, text: u64, len: u64) {
 // SAFETY: a repr(C) structure of u64s, with no padding.
 unsafe impl Plain for QueuedCall {}
 
+/// Whether a call waits in `guest`'s next slot: one byte looked at, so
+/// that the run loop pays for making a call (and counting the frames it
+/// costs) only when there is one.
+pub fn queued(guest: &Guest) -> bool {
+    guest.shared.is_some() && guest.is_running()
+        && read_shared::<u8>(guest, offset_of!(SharedPage, ring_status) + guest.next_slot) == SLOT_PENDING
+}
+
 /// Make the next pending call in `guest`'s ring, if there is one (and
 /// the Guest is still running); whether there was.
 pub fn make_next_queued(guest: &mut Guest) -> bool {

@@ -25,9 +25,16 @@ pub fn raise(guest: &mut Guest, vector: u64) {
     guest.halted = false;
 }
 
+/// Whether any interrupt is pending: the words or'ed together, not the
+/// array compared with `==`, which becomes a call to `memcmp`, a byte at
+/// a time, on every exit.
+pub fn any_pending(guest: &Guest) -> bool {
+    guest.pending.iter().fold(0, |all, word| all | word) != 0
+}
+
 /// Deliver the lowest pending interrupt, if the Guest will take one now.
 pub fn deliver(guest: &mut Guest) {
-    if guest.pending == [0; BITMAP_WORDS] || guest.shared.is_none() {
+    if !any_pending(guest) || guest.shared.is_none() {
         return;
     }
     let enabled: u64 = hypercalls::read_shared(guest, offset_of!(SharedPage, irq_enabled));
@@ -125,7 +132,7 @@ pub fn check_clock(guest: &mut Guest) {
 
 /// `Halt`: sleep until an interrupt is pending.
 pub fn halt(guest: &mut Guest) {
-    let nothing_pending = guest.pending == [0; BITMAP_WORDS];
+    let nothing_pending = !any_pending(guest);
     if nothing_pending && guest.clock.is_none() {
         return guest.kill("Halt with no clock armed and nothing pending: it would sleep forever".into());
     }
