@@ -83,9 +83,10 @@ impl Hypercall {
         Hypercall::SetClockEvent, Hypercall::Halt, Hypercall::NewPageTable, Hypercall::SetEntry,
     ];
 
-    /// The call numbered `number`, if there is one.
+    /// The call numbered `number`, if there is one. (Searched by
+    /// reference: `into_iter` would copy the whole table first.)
     pub fn from_number(number: u64) -> Option<Hypercall> {
-        Self::ALL.into_iter().find(|&call| call as u64 == number)
+        Self::ALL.iter().copied().find(|&call| call as u64 == number)
     }
 }
 

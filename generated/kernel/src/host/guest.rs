@@ -136,6 +136,7 @@ impl Guest {
     }
 
     /// Its registers page, through the direct map.
+    #[inline]
     pub fn regs(&mut self) -> &mut GuestRegs {
         // SAFETY: the frame is this Guest's registers page, which only the
         // Host touches while the Guest is not running; `&mut self` keeps
