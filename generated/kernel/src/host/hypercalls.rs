@@ -117,9 +117,10 @@ unsafe impl Plain for QueuedCall {}
 
 /// Whether a call waits in `guest`'s next slot: one byte looked at, so
 /// that the run loop pays for making a call (and counting the frames it
-/// costs) only when there is one.
+/// costs) only when there is one. (`make_next_queued` looks again, and
+/// also at whether the Guest still runs.)
 pub fn queued(guest: &Guest) -> bool {
-    guest.shared.is_some() && guest.is_running()
+    guest.shared.is_some()
         && read_shared::<u8>(guest, offset_of!(SharedPage, ring_status) + guest.next_slot) == SLOT_PENDING
 }
 
