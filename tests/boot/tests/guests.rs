@@ -320,7 +320,7 @@ fn hostile_syscall() {
 }
 
 #[test]
-fn a_queued_hypercall_costs_less_than_half_a_trip() {
+fn a_queued_hypercall_costs_less_than_a_trip() {
     let out = Boot::new(kernel_elf())
         .with_guest_image()
         .append("guests=1 guest-test=bench")
@@ -336,6 +336,9 @@ fn a_queued_hypercall_costs_less_than_half_a_trip() {
         .unwrap_or_else(|| panic!("no bench line\n{}", out.report()));
     let n: Vec<u64> = line.split(|c: char| !c.is_ascii_digit()).filter_map(|w| w.parse().ok()).collect();
     let [direct, queued] = n[..] else { panic!("odd bench line: {line}") };
-    assert!(queued > 0 && queued * 2 < direct, "{line}\n{}", out.report());
+    // Once under half; the trip has lost three quarters of its cost since
+    // (the Host part's "Where the instructions go"), the queued call far
+    // less, as the two share the checks and the call itself.
+    assert!(queued > 0 && queued < direct, "{line}\n{}", out.report());
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }
