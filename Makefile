@@ -90,9 +90,10 @@ bench-baseline: setup tangle ## rewrite kernel/bench-baseline.txt from `make ben
 # One boot under -icount shift=0 of a kernel built with the exit-costs
 # feature (in a target folder of its own, so the ordinary build is left
 # alone): a Guest's probe hypercalls, and the Host's table of where one
-# round trip's instructions go (the book's Host part, "Where the
+# round trip's instructions go; then the bench program in the Guest, and
+# the Host's own steps by kind of exit (the book's Host part, "Where the
 # instructions go").
-EXIT_COSTS_APPEND := guests=1 guest-test=exit-costs
+EXIT_COSTS_APPEND := guests=1 guest-test=exit-costs guest-programs=bench
 
 exit-costs: setup tangle ## one boot under -icount shift=0: where a hypercall's instructions go, step by step
 	@mkdir -p target

@@ -63,6 +63,14 @@ pub fn go() {
     probe::go();
 }
 
+/// A turn begins: whatever ran since the last mark (other Guests, the
+/// Host idling) belongs to no exit.
+#[inline(always)]
+pub fn turn() {
+    #[cfg(feature = "exit-costs")]
+    probe::turn();
+}
+
 /// Guest `id` has ended: print its breakdown, if it was probed.
 #[inline(always)]
 pub fn report(id: u64) {
@@ -77,12 +85,30 @@ pub fn report(id: u64) {
 mod probe {
     use super::{Step, NAMES, STEPS};
     use crate::cpu::trapframe::TrapFrame;
+    use crate::cpu::vectors::{IRQ_BASE, IRQS, PAGE_FAULT, SYSCALL};
+    use crate::guest::guest_abi::HYPERCALL_VECTOR;
     use crate::devices::tsc;
     use crate::println;
     use spin::Mutex;
 
     /// Round trips kept, the last ones.
     const SAMPLES: usize = 64;
+
+    /// The kinds of exit the Host's own steps are summed by, over the
+    /// whole boot, whoever made them.
+    const KINDS: usize = 5;
+    const KIND_NAMES: [&str; KINDS] = ["hypercall", "page fault", "system call", "interrupt", "other"];
+
+    fn kind(frame: &TrapFrame) -> usize {
+        match frame.vector {
+            _ if frame.ring() == 0 => 4, // a fault in the Switcher
+            HYPERCALL_VECTOR => 0,
+            PAGE_FAULT => 1,
+            SYSCALL => 2,
+            v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => 3,
+            _ => 4,
+        }
+    }
 
     struct Probe {
         /// When the last mark was made, and when the Switcher was called.
@@ -98,11 +124,17 @@ mod probe {
         /// Whole round trips, and how many were kept.
         samples: [[u64; STEPS]; SAMPLES],
         kept: usize,
+        /// The kind of the exit being dealt with (None: a turn began
+        /// since); for each kind, the exits counted and their steps summed.
+        kind: Option<usize>,
+        exits: [u64; KINDS],
+        by_kind: [[u64; STEPS]; KINDS],
     }
 
     static PROBE: Mutex<Probe> = Mutex::new(Probe {
         last: 0, go: 0, steps: [0; STEPS], marks: [0; STEPS], started: false, overhead: None,
         samples: [[0; STEPS]; SAMPLES], kept: 0,
+        kind: None, exits: [0; KINDS], by_kind: [[0; STEPS]; KINDS],
     });
 
     pub fn mark(step: Step) {
@@ -132,12 +164,19 @@ mod probe {
         }
         let (before_int, after_last) = (frame.r8, frame.r9);
         let believed = p.go < after_last && after_last <= before_int && before_int < now;
-        if believed && p.started {
-            let overhead = p.overhead.unwrap_or(0);
-            let mut sample = p.steps;
-            for step in 0..STEPS {
-                sample[step] = sample[step].saturating_sub(p.marks[step] * overhead);
+        let overhead = p.overhead.unwrap_or(0);
+        let mut sample = p.steps;
+        for step in 0..STEPS {
+            sample[step] = sample[step].saturating_sub(p.marks[step] * overhead);
+        }
+        if let Some(kind) = p.kind {
+            p.exits[kind] += 1;
+            for step in Step::Sort as usize..=Step::Tables as usize {
+                p.by_kind[kind][step] += sample[step];
             }
+        }
+        p.kind = Some(kind(frame));
+        if believed && p.started {
             sample[Step::SwitcherIn as usize] = after_last - p.go;
             let at = p.kept % SAMPLES;
             p.samples[at] = sample;
@@ -147,6 +186,13 @@ mod probe {
         p.marks = [0; STEPS];
         p.steps[Step::SwitcherOut as usize] = now.wrapping_sub(before_int);
         p.started = believed;
+        p.last = tsc::now();
+    }
+
+    pub fn turn() {
+        let mut p = PROBE.lock();
+        p.kind = None;
+        p.started = false;
         p.last = tsc::now();
     }
 
@@ -180,5 +226,17 @@ mod probe {
             println!("rguest: exit-costs: {:<22} {median:>6}", NAMES[step]);
         }
         println!("rguest: exit-costs: {:<22} {total:>6}", "round trip");
+        println!("rguest: exit-costs: the Host's steps by kind of exit, over the whole boot, mean \
+                  (sorting, ring, handler, clock and interrupts, GDT and gate: total)");
+        for kind in 0..KINDS {
+            let exits = p.exits[kind];
+            if exits == 0 {
+                continue;
+            }
+            let mean: [u64; STEPS] = core::array::from_fn(|step| p.by_kind[kind][step] / exits);
+            let host = &mean[Step::Sort as usize..=Step::Tables as usize];
+            println!("rguest: exit-costs: {:<12} {exits:>6} exits: {host:?}: {}",
+                     KIND_NAMES[kind], host.iter().sum::<u64>());
+        }
     }
 }

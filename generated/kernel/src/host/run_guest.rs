@@ -26,6 +26,7 @@ pub fn run(guest: &mut Guest) {
     // works for the Guest: between queued calls it reads the time-stamp
     // counter instead, against a tick's worth from now.
     let turn_ends = tsc::now().saturating_add(tsc::hz() / pit::TIMER_HZ);
+    exit_costs::turn();
     while guest.is_running() && pit::ticks() == tick {
         // The calls it queued come first, one at a time, the clock looked
         // at between them; then the exit that followed them.
