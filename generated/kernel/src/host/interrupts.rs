@@ -86,9 +86,10 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     let rflags = frame.rflags & !RFLAGS_IF | enabled & IRQ_ENABLED;
     let words = [frame.ss, frame.rsp, rflags, frame.cs, frame.rip];
     let mut rsp = stack.map(|top| top.align_down(FRAME_ALIGN));
+    let mut last_page = None;
     for word in words.into_iter().chain(error_code) {
         let pushed = rsp.and_then(|at| at.below(size_of::<u64>() as u64));
-        let Some(gpa) = pushed.and_then(|at| guest.tables.guest_phys(&guest.memory, at.as_u64(), true)) else {
+        let Some(gpa) = pushed.and_then(|at| push_target(guest, at, &mut last_page)) else {
             let at = pushed.or(rsp).map_or(frame.rsp, GuestVirt::as_u64);
             return guest.kill(format!("vector {vector}: the Guest's stack at {at:#x} is not writable"));
         };
@@ -105,6 +106,23 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     regs.cs = GUEST_CS.bits().into();
     regs.ss = GUEST_DS.bits().into();
     regs.rflags &= !CLEARED_FOR_HANDLER.bits();
+}
+
+/// Where in `guest`'s memory a word pushed at `at` goes: its stack
+/// translated through its tables once per page, not once per word (each
+/// walk is four checked reads of the Guest's tables), with `last` the
+/// page translated last, virtual and guest-physical. The processor's TLB
+/// would not walk again either; and whatever a pushed word changes, it
+/// lands in the Guest's own memory, checked when its page was.
+fn push_target(guest: &Guest, at: GuestVirt, last: &mut Option<(u64, u64)>) -> Option<u64> {
+    const PAGE_MASK: u64 = crate::layout::PAGE_SIZE - 1;
+    let (page, offset) = (at.as_u64() & !PAGE_MASK, at.as_u64() & PAGE_MASK);
+    if let Some((virt, phys)) = *last && virt == page {
+        return Some(phys | offset);
+    }
+    let gpa = guest.tables.guest_phys(&guest.memory, at.as_u64(), true)?;
+    *last = Some((page, gpa & !PAGE_MASK));
+    Some(gpa)
 }
 
 /// Whether the processor pushes an error code for exception `vector`.
