@@ -5,7 +5,7 @@
 //! (`make exit-costs`). Without it every mark is an empty function that
 //! the compiler removes, and the common path pays nothing.
 
-use crate::cpu::trapframe::TrapFrame;
+use crate::host::guest::Guest;
 
 /// The steps of one hypercall's round trip, in the order they happen.
 /// (Without the feature only the run loop's marks name them.)
@@ -48,12 +48,14 @@ pub fn mark(step: Step) {
     let _ = step;
 }
 
-/// The Switcher came back with `frame`.
+/// The Switcher came back from `guest`, whose frame says why. (The
+/// frame is looked up only with the feature: without it, not even the
+/// address of the registers page is computed.)
 #[inline(always)]
-pub fn back(frame: &TrapFrame) {
+pub fn back(guest: &mut Guest) {
     #[cfg(feature = "exit-costs")]
-    probe::back(frame);
-    let _ = frame;
+    probe::back(&guest.regs().frame);
+    let _ = guest;
 }
 
 /// The run loop is about to call the Switcher.

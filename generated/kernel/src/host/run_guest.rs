@@ -65,7 +65,7 @@ pub fn run(guest: &mut Guest) {
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
         unsafe { switcher::run(guest.tables.cr3()) };
-        exit_costs::back(&guest.regs().frame);
+        exit_costs::back(guest);
         let (vector, ring) = (guest.regs().frame.vector, guest.regs().frame.ring());
         let cr2 = if vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
