@@ -15,6 +15,7 @@ pub mod comment;
 pub mod diag;
 pub mod expand;
 pub mod journey;
+pub mod lines;
 pub mod locate;
 pub mod output;
 pub mod part;

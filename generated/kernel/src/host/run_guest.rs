@@ -52,6 +52,7 @@ pub fn run(guest: &mut Guest) {
         }
         guest.gdt_changed = false;
         switcher::load_direct(interrupts::direct_syscall(guest));
+        crate::switcher::direct_traps::load(guest); // Mastery's, when switched on
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.

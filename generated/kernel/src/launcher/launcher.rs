@@ -108,6 +108,7 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
     });
     let test = cmdline.value("guest-test");
     let programs = cmdline.value("guest-programs");
+    let ideas = cmdline.value("ideas"); // Mastery's, which every Guest shares
     let worst = guest_budget::worst_case(size);
     let budget = cmdline.value("guest-budget").map_or(worst, |text| {
         text.parse::<u64>().unwrap_or_else(|_| panic!("guest-budget={text}: not a number")).min(worst)
@@ -122,6 +123,9 @@ pub fn run(cmdline: &Cmdline, image: Option<&[u8]>) {
                 let mut own = String::new();
                 if let Some(programs) = programs {
                     own += &format!("programs={programs} ");
+                }
+                if let Some(ideas) = ideas {
+                    own += &format!("ideas={ideas} ");
                 }
                 if let Some(test) = test.filter(|_| i + 1 == count) {
                     own += &format!("guest-test={test}");
