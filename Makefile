@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu bench bench-baseline fuzz hypercall-costs test test-tangle test-units test-boot \
+.PHONY: help setup setup-book tangle check build qemu bench bench-baseline fuzz hypercall-costs mastery-table test test-tangle test-units test-boot \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -74,6 +74,8 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_APPEND)" \
 		QEMU_EXTRA="-icount shift=0" > target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
 	@$(BENCH_AWK) target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+	@echo "bench:"; echo "bench: Mastery's ideas, switched on (make mastery-table weighs them)"
+	@$(MASTERY_TABLE) BASELINE=$(BENCH_BASELINE) TARGET=$(KERNEL_TARGET) bash generated/mastery/table.sh $(MASTERY_IDEAS) | grep '^bench:'
 
 # The baseline, rewritten on purpose: `make bench` for every kernel target
 # installed here, then its figures replace that target's lines.
@@ -83,9 +85,22 @@ bench-baseline: setup tangle ## rewrite kernel/bench-baseline.txt from `make ben
 		$(MAKE) --no-print-directory bench KERNEL_TARGET=$$target; \
 		awk -f kernel/bench.awk -v baseline=$(BENCH_BASELINE) -v target=$$target -v write=1 target/bench.log > target/bench-baseline.new; \
 		mv target/bench-baseline.new $(BENCH_BASELINE); \
+		$(MASTERY_TABLE) KERNEL_TARGET=$$target BASELINE=$(BENCH_BASELINE) TARGET=$$target WRITE=1 bash generated/mastery/table.sh \
+			$(MASTERY_IDEAS) | sed -n '/^mastery-table: /,$$p' | tail -n +2 > target/bench-baseline.new; \
+		mv target/bench-baseline.new $(BENCH_BASELINE); \
 	done
 	@git --no-pager diff --stat -- $(BENCH_BASELINE) 2>/dev/null || true
 	@echo "bench-baseline: $(BENCH_BASELINE) rewritten; commit it with the change that earns it"
+
+# Mastery's ideas, each booted off and on under -icount shift=0 and
+# weighed by lguest's rule (src-book/mastery/rule.md); the ideas are
+# listed in MASTERY_IDEAS, one line each.
+MASTERY_IDEAS := kernel/mastery-ideas.txt
+MASTERY_TABLE = TANGLE="$(TANGLE)" MAKE="$(MAKE)" KERNEL_TARGET=$(KERNEL_TARGET)
+
+mastery-table: setup build ## weigh each Mastery idea by lguest's rule: its lines, its figure off and on, the verdict
+	@start=$$(date +%s); $(MASTERY_TABLE) bash generated/mastery/table.sh $(MASTERY_IDEAS); \
+	echo "mastery-table: $$(( $$(date +%s) - start )) s"
 
 # One boot: fuzzing Guests, one after another from seed FUZZ_SEED on, until
 # the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to
