@@ -19,8 +19,12 @@ pub struct Idea {
 /// kernel (Mastery, "More traps, straight to the Guest").
 pub const DIRECT_TRAPS: Idea = Idea { name: "direct-traps", bit: 0, default: false };
 
+/// Floating-point registers switched only when a Guest uses them
+/// (Mastery, "Floating point only when used").
+pub const LAZY_FPU: Idea = Idea { name: "lazy-fpu", bit: 1, default: false };
+
 /// Every idea, in the order of the book.
-pub const IDEAS: &[Idea] = &[DIRECT_TRAPS];
+pub const IDEAS: &[Idea] = &[DIRECT_TRAPS, LAZY_FPU];
 
 /// One bit per idea: on or off.
 static ON: AtomicU64 = AtomicU64::new(defaults());

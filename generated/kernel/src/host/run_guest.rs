@@ -8,8 +8,8 @@ use crate::guest::guest_abi::HYPERCALL_VECTOR;
 use crate::layout::SWITCHER_BASE;
 use crate::cpu::trapframe::TrapFrame;
 use crate::cpu::vectors::{
-    EXCEPTIONS, GENERAL_PROTECTION, INVALID_OPCODE, IRQ_BASE, IRQS, MACHINE_CHECK, NMI, PAGE_FAULT,
-    SYSCALL,
+    DEVICE_NOT_AVAILABLE, EXCEPTIONS, GENERAL_PROTECTION, INVALID_OPCODE, IRQ_BASE, IRQS,
+    MACHINE_CHECK, NMI, PAGE_FAULT, SYSCALL,
 };
 use crate::cpu::{exception, gdt, trap};
 use crate::devices::{idle, pit, tsc};
@@ -53,6 +53,7 @@ pub fn run(guest: &mut Guest) {
         guest.gdt_changed = false;
         switcher::load_direct(interrupts::direct_syscall(guest));
         crate::switcher::direct_traps::load(guest); // Mastery's, when switched on
+        crate::switcher::lazy_fpu::load(guest); // Mastery's too
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
@@ -98,6 +99,7 @@ fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
             guest.regs().frame.rax = result;
         }
         SYSCALL => interrupts::syscall(guest),
+        DEVICE_NOT_AVAILABLE if crate::switcher::lazy_fpu::claim(guest) => {} // Mastery's
         v if v < EXCEPTIONS => exception(guest, frame, cr2),
         v => guest.kill(format!("unexpected vector {v} at rip {:#x}", frame.rip)),
     }

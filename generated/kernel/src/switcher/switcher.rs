@@ -167,8 +167,8 @@ pub unsafe fn run(cr3: u64) {
     // Host; it keeps the calling convention's promises, and the caller
     // vouches for the Guest's side.
     unsafe {
-        let switch: extern "C" fn(u64) = core::mem::transmute(entry);
-        switch(cr3);
+        let switch: extern "C" fn(u64, u64) = core::mem::transmute(entry);
+        switch(cr3, crate::switcher::lazy_fpu::entering_lazily() as u64);
     }
 }
 

@@ -94,6 +94,9 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
             }
         }
         k if guest_tests_values::KINDS.contains(&k) => return guest_tests_values::run(k, memory, console),
+        k if crate::testing::guest_tests_mastery::KINDS.contains(&k) => {
+            return crate::testing::guest_tests_mastery::run(k, console);
+        }
         _ => {
             let _ = writeln!(console, "rguest: guest-test: no such test");
             return;
