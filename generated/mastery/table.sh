@@ -31,11 +31,12 @@ for part in P G D L H S M; do
 done
 
 # Boot with the kernel command line $2 under -icount shift=0; the log
-# goes to target/mastery/$1.log, whose name is printed.
+# goes to target/mastery/$1.log, whose name is printed. QEMU's serial
+# port reads its standard input, which must not be the list of ideas.
 boot() {
     local log=$logs/$1.log
     if ! $make --no-print-directory kernel-run KERNEL_APPEND="$2" \
-            QEMU_EXTRA="-icount shift=0" > "$log" 2>&1; then
+            QEMU_EXTRA="-icount shift=0" < /dev/null > "$log" 2>&1; then
         echo "mastery-table: the boot with \"$2\" failed: see $log" >&2
         return 1
     fi
@@ -63,15 +64,17 @@ while IFS='|' read -r idea tags pattern what append; do
     [[ -z $idea || $idea == \#* ]] && continue
     lines=$($tangle lines "$(trim "$tags")")
     pattern=$(trim "$pattern"); append=$(trim "$append")
-    off=$(figure "$(boot "$idea-off" "$append ideas=no-$idea")" "$pattern")
-    on=$(figure "$(boot "$idea-on" "$append ideas=$idea")" "$pattern")
+    name=$idea-$(trim "$what"); name=${name// /-}
+    off=$(figure "$(boot "$name-off" "$append ideas=no-$idea")" "$pattern")
+    on=$(figure "$(boot "$name-on" "$append ideas=$idea")" "$pattern")
     awk -v idea="$idea" -v lines="$lines" -v total="$total" -v what="$(trim "$what")" \
         -v off="$off" -v on="$on" 'BEGIN {
         share = 100 * lines / (total - lines); gain = 100 * (off - on) / off
         verdict = sprintf("%.2f", gain) + 0 >= sprintf("%.2f", share) + 0 ? "wins" : "loses: off by default"
         printf "%-14s %6d %6.2f%%  %-16s %8d %8d %7.2f%%  %s\n", idea, lines, share, what, off, on, gain, verdict
     }'
-    rows+=("mastery/${TARGET:-} $idea.on $on")
+    what=$(trim "$what")
+    rows+=("mastery/${TARGET:-} $idea:${what// /-} $on")
 done < "$ideas_file"
 echo "mastery-table: $total lines of code in the book; share = an idea's lines over the rest"
 

@@ -44,6 +44,7 @@ const fn defaults() -> u64 {
 }
 
 /// Whether `idea` is switched on.
+#[inline]
 pub fn on(idea: Idea) -> bool {
     ON.load(Ordering::Relaxed) >> idea.bit & 1 != 0
 }

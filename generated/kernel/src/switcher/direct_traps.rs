@@ -11,33 +11,44 @@ use crate::host::guest::Guest;
 use crate::host::segments::IDT_LOADS;
 use crate::layout::SWITCHER_BASE;
 use crate::switcher::switcher;
-use core::sync::atomic::Ordering;
-use spin::Mutex;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What the real IDT holds: for which Guest (its id plus one; 0 is
 /// nobody), which stack, and how many gates had been loaded then; and
-/// whether any gate of the Guest's is in place.
-static LOADED: Mutex<((u64, u64, u64), bool)> = Mutex::new(((0, 0, 0), false));
+/// whether any gate of the Guest's is in place. (One processor, and only
+/// the run loop: plain atomics, read and written apart, will do.)
+static LOADED_FOR: AtomicU64 = AtomicU64::new(0);
+static LOADED_STACK: AtomicU64 = AtomicU64::new(0);
+static LOADED_AFTER: AtomicU64 = AtomicU64::new(0);
+static ANY_LOADED: AtomicBool = AtomicBool::new(false);
 
 /// Before `guest` runs: its direct gates into the real IDT, unless they
 /// are there already, and its stack into RSP1 if any gate needs it.
+#[inline]
 pub fn load(guest: &Guest) {
-    if !ideas::on(DIRECT_TRAPS) {
-        return;
+    if ideas::on(DIRECT_TRAPS) {
+        load_gates(guest);
     }
+}
+
+/// `load`, with the idea on.
+fn load_gates(guest: &Guest) {
     let stack = guest.kernel_stack.filter(|&top| top < SWITCHER_BASE);
-    let key = (guest.id + 1, stack.unwrap_or(0), IDT_LOADS.load(Ordering::Relaxed));
-    let mut loaded = LOADED.lock();
-    if loaded.0 != key {
+    let (id, top, loads) = (guest.id + 1, stack.unwrap_or(0), IDT_LOADS.load(Ordering::Relaxed));
+    if LOADED_FOR.load(Ordering::Relaxed) != id || LOADED_STACK.load(Ordering::Relaxed) != top
+        || LOADED_AFTER.load(Ordering::Relaxed) != loads {
         let mut any = false;
         for vector in DIRECT_EXCEPTIONS {
             let gate = stack.and_then(|_| direct_gate(guest, vector));
             any |= gate.is_some();
             switcher::load_gate(vector, gate);
         }
-        *loaded = (key, any);
+        LOADED_FOR.store(id, Ordering::Relaxed);
+        LOADED_STACK.store(top, Ordering::Relaxed);
+        LOADED_AFTER.store(loads, Ordering::Relaxed);
+        ANY_LOADED.store(any, Ordering::Relaxed);
     }
-    if let Some(top) = stack.filter(|_| loaded.1) {
+    if ANY_LOADED.load(Ordering::Relaxed) {
         switcher::set_ring1_stack(top);
     }
 }

@@ -8,22 +8,25 @@
 use crate::boot::ideas::{self, LAZY_FPU};
 use crate::devices::pit;
 use crate::host::guest::Guest;
-use core::sync::atomic::{AtomicBool, Ordering};
-use spin::Mutex;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Whether the next entry leaves the registers to the Host.
 static LAZY: AtomicBool = AtomicBool::new(false);
 /// The Guest (its id plus one) that reached for the registers, and the
 /// Host's tick it did so in: it has them for the rest of that tick.
-static WANTED: Mutex<(u64, u64)> = Mutex::new((0, 0));
+static WANTED_BY: AtomicU64 = AtomicU64::new(0);
+static WANTED_IN: AtomicU64 = AtomicU64::new(0);
 
 /// Before `guest` runs: decide how the Switcher treats the registers.
+#[inline]
 pub fn load(guest: &Guest) {
-    let lazy = ideas::on(LAZY_FPU) && *WANTED.lock() != (guest.id + 1, pit::ticks());
+    let lazy = ideas::on(LAZY_FPU) && (WANTED_BY.load(Ordering::Relaxed) != guest.id + 1
+        || WANTED_IN.load(Ordering::Relaxed) != pit::ticks());
     LAZY.store(lazy, Ordering::Relaxed);
 }
 
 /// Whether the Switcher enters lazily (its second argument).
+#[inline]
 pub fn entering_lazily() -> bool {
     LAZY.load(Ordering::Relaxed)
 }
@@ -34,6 +37,7 @@ pub fn claim(guest: &Guest) -> bool {
     if !ideas::on(LAZY_FPU) {
         return false;
     }
-    *WANTED.lock() = (guest.id + 1, pit::ticks());
+    WANTED_BY.store(guest.id + 1, Ordering::Relaxed);
+    WANTED_IN.store(pit::ticks(), Ordering::Relaxed);
     true
 }
