@@ -39,3 +39,31 @@ pub fn count(book: &Book, first: TagId, last: TagId) -> usize {
     .filter(|line| !line.trim().is_empty() && parse_reference(line).is_none())
     .count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_one_parts_tags_in_order() {
+        let tag = |letter, number| TagId { letter, number };
+        assert_eq!(parse_range("M:400..M:490"), Some((tag('M', 400), tag('M', 490))));
+        assert_eq!(parse_range("H:120"), Some((tag('H', 120), tag('H', 120))));
+        for bad in ["M:490..M:400", "M:400..H:490", "M:40", "m:400", "MM:400", "M:400..", "400"] {
+            assert_eq!(parse_range(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_without_blanks_and_chunk_references() {
+        let text = "# Part\n\nM:010 One.\n\n```rust file=a.rs\nfn a() {}\n\n<<b>>\n```\n\n\
+                    M:020 Two.\n\n```rust chunk=b\nfn b() {}\nfn c() {}\n```\n";
+        let chapter = crate::chapter::Chapter::parse("Part", "src-book/m.md", Some(crate::part::Part::Mastery),
+                                                     text.to_string());
+        let book = Book { root: std::path::PathBuf::new(), chapters: vec![chapter], errors: Vec::new() };
+        let tag = |number| TagId { letter: 'M', number };
+        assert_eq!(count(&book, tag(10), tag(10)), 1);
+        assert_eq!(count(&book, tag(20), tag(20)), 2);
+        assert_eq!(count(&book, tag(0), tag(999)), 3);
+    }
+}

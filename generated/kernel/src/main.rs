@@ -6,7 +6,7 @@
 //   src-book/preparation/programs-run.md, src-book/preparation/onward.md, src-book/guest/ops.md,
 //   src-book/guest/entry.md, src-book/drivers/console.md, src-book/launcher/index.md,
 //   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md,
-//   src-book/mastery/index.md
+//   src-book/mastery/index.md, src-book/mastery/farewell.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -116,6 +116,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // H:895 <<kernel-main-options>>, continued
     testing::fuzz_launcher::run(&cmdline, info.image_module());
+
+    // M:900 <<kernel-main-options>>, continued
+    println!("rguest: the journey ends here; the book is yours to change");
     // P:900 <<kernel-main-farewell>>
     pv::pv::shutdown(QemuExitCode::Success)
 }
