@@ -35,10 +35,10 @@ switch_to_guest:
         mov     ${HOST}, %rax
         mov     %rsp, {HOST_RSP}(%rax)
         # M:500 <<lazy-fpu-host-save>>
-                # When floats stay home, the Host's remain in place,
-                # and TS stands guard: the Guest will not see their face.
-                # We set the bit, and skip the Host's own save:
-                # its registers are safe where they behave.
+                # If floats stay home, the Host's remain in place,
+                # with TS on guard, so Guests can't see their face;
+                # we set the bit and skip the saving here:
+                # the Host's own values never leave this sphere.
                 test    %rsi, %rsi
                 jz      .Lhost_fpu_save
                 mov     %cr0, %rcx
@@ -196,10 +196,10 @@ switch_to_host:
         mov     %r15, {FRAME_R15}(%rsp)
         mov     ${REGS}, %rax
         # M:520 <<lazy-fpu-guest-save>>
-                # TS still set? The Guest had no floats to keep;
-                # its page holds them still, so over this we leap.
-                # (We keep cr0 in r11, which nothing here will touch,
-                # to ask again at home, without a second fetch.)
+                # We read cr0 and park it in r11,
+                # to ask again at home (it lasts till then).
+                # If TS stands set, the Guest had none to keep:
+                # its page still holds its floats, and so we leap.
                 mov     %cr0, %r11
                 bt      ${CR0_TS_BIT}, %r11
                 jc      .Lguest_fpu_saved
