@@ -30,13 +30,13 @@ for part in P G D L H S M; do
     total=$(( total + $($tangle lines "$part:000..$part:999") ))
 done
 
-# Boot with the kernel command line $2 under -icount shift=0; the log
+# Boot with the kernel command line $2 under -icount shift=0,sleep=off; the log
 # goes to target/mastery/$1.log, whose name is printed. QEMU's serial
 # port reads its standard input, which must not be the list of ideas.
 boot() {
     local log=$logs/$1.log
     if ! $make --no-print-directory kernel-run KERNEL_APPEND="$2" \
-            QEMU_EXTRA="-icount shift=0" < /dev/null > "$log" 2>&1; then
+            QEMU_EXTRA="-icount shift=0,sleep=off" < /dev/null > "$log" 2>&1; then
         echo "mastery-table: the boot with \"$2\" failed: see $log" >&2
         return 1
     fi
@@ -90,7 +90,7 @@ for row in "${rows[@]}"; do
     read -r _ name now <<< "$row"
     was=$(awk -v key="mastery/$TARGET" -v name="$name" '$1 == key && $2 == name { print $3 }' "$BASELINE")
     awk -v name="$name" -v now="$now" -v was="${was:-}" 'BEGIN {
-        if (was == "") { printf "bench: idea %-22s %8d  no baseline: make bench-baseline\n", name, now; exit }
-        printf "bench: idea %-22s %8d %9d %+7.1f%%\n", name, now, was, (now - was) * 100 / was
+        if (was == "") { printf "bench: idea %-30s %8d  no baseline: make bench-baseline\n", name, now; exit }
+        printf "bench: idea %-30s %8d %9d %+7.1f%%\n", name, now, was, (now - was) * 100 / was
     }'
 done
