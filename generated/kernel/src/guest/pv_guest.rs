@@ -301,5 +301,15 @@ static GUEST: PvOps = PvOps {
 /// Mastery's direct traps to copy.
 fn sent_as_trap(vector: u64) -> bool {
     crate::boot::ideas::on(crate::boot::ideas::DIRECT_TRAPS)
+        && !INTERRUPT_GATES_ONLY.load(Ordering::Relaxed)
         && crate::guest::guest_abi::DIRECT_EXCEPTIONS.contains(&vector)
+}
+
+/// Set by a test: send every exception's gate as an interrupt gate, as
+/// a Guest that is not careful would, which no Host may copy.
+static INTERRUPT_GATES_ONLY: AtomicBool = AtomicBool::new(false);
+
+/// Be a Guest that is not careful, from the next time the IDT is sent.
+pub fn send_interrupt_gates_only() {
+    INTERRUPT_GATES_ONLY.store(true, Ordering::Relaxed);
 }

@@ -2,13 +2,15 @@
 // M:540 kernel/src/testing/guest_tests_mastery.rs
 //! Guests that test Mastery's ideas (`guest-test=KIND`): one that keeps
 //! marks in all sixteen SSE registers while the Host switches between it
-//! and its neighbour, and says whether they stayed its own.
+//! and its neighbour, and says whether they stayed its own; and one that
+//! sends its exceptions' gates as interrupt gates, which direct traps must
+//! not copy (More traps, straight to the Guest).
 
 use crate::guest::hypercall::HostConsole;
 use core::fmt::Write;
 
 /// The kinds this file answers for.
-pub const KINDS: [&str; 1] = ["fpu-marks"];
+pub const KINDS: [&str; 2] = ["fpu-marks", "interrupt-gates"];
 
 /// Times the marks are read back: some fifty million instructions, many
 /// of the Host's ticks, each a chance for the neighbour to run.
@@ -20,6 +22,10 @@ const MARK: u64 = 0x6d61_726b_0000_0000;
 pub fn run(kind: &str, console: &mut HostConsole) {
     match kind {
         "fpu-marks" => fpu_marks(console),
+        "interrupt-gates" => {
+            crate::guest::pv_guest::send_interrupt_gates_only();
+            let _ = writeln!(console, "rguest: guest-test: interrupt-gates: exceptions sent as interrupt gates");
+        }
         _ => unreachable!("{kind} is in KINDS"),
     }
 }
