@@ -23,8 +23,12 @@ pub const DIRECT_TRAPS: Idea = Idea { name: "direct-traps", bit: 0, default: fal
 /// (Mastery, "Floating point only when used").
 pub const LAZY_FPU: Idea = Idea { name: "lazy-fpu", bit: 1, default: false };
 
+/// Every shadow of a Guest sharing one kernel half (Mastery, "One kernel
+/// half for every shadow").
+pub const SHARED_HALF: Idea = Idea { name: "shared-half", bit: 2, default: false };
+
 /// Every idea, in the order of the book.
-pub const IDEAS: &[Idea] = &[DIRECT_TRAPS, LAZY_FPU];
+pub const IDEAS: &[Idea] = &[DIRECT_TRAPS, LAZY_FPU, SHARED_HALF];
 
 /// One bit per idea: on or off.
 static ON: AtomicU64 = AtomicU64::new(defaults());

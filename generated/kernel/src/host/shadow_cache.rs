@@ -30,12 +30,15 @@ pub fn new_page_table(guest: &mut Guest, root: u64) {
             guest.shadows.remove(kept)
         }
         None => {
-            let now = guest.tables.root()
-                .filter(|&now| same_kernel_half(&guest.memory, now, root))
-                .filter(|_| guest.tables.kernel_half_within(KERNEL_HALF_COPIED));
-            let new = match now {
-                Some(_) => GuestTables::shadow_like(root, &guest.tables),
-                None => GuestTables::shadow(root, guest.regs_frame()),
+            let same = guest.tables.root()
+                .filter(|&now| same_kernel_half(&guest.memory, now, root));
+            let now = same.filter(|_| guest.tables.kernel_half_within(KERNEL_HALF_COPIED));
+            let new = match (same, now) {
+                (Some(_), _) if crate::boot::ideas::on(crate::boot::ideas::SHARED_HALF) => {
+                    GuestTables::shadow_sharing(root, &mut guest.tables)
+                }
+                (_, Some(_)) => GuestTables::shadow_like(root, &guest.tables),
+                _ => GuestTables::shadow(root, guest.regs_frame()),
             };
             match new {
                 Some(tables) => tables,
