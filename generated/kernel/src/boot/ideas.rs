@@ -25,7 +25,7 @@ pub const LAZY_FPU: Idea = Idea { name: "lazy-fpu", bit: 1, default: false };
 
 /// Every shadow of a Guest sharing one kernel half (Mastery, "One kernel
 /// half for every shadow").
-pub const SHARED_HALF: Idea = Idea { name: "shared-half", bit: 2, default: false };
+pub const SHARED_HALF: Idea = Idea { name: "shared-half", bit: 2, default: true };
 
 /// Every idea, in the order of the book.
 pub const IDEAS: &[Idea] = &[DIRECT_TRAPS, LAZY_FPU, SHARED_HALF];
