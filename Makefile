@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline startup exit-costs fuzz hypercall-costs test test-tangle test-units test-boot test-site checkpoints \
+.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline startup exit-costs fuzz hypercall-costs mastery-table test test-tangle test-units test-boot test-site checkpoints \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -105,6 +105,8 @@ bench: setup build ## two boots under -icount shift=0: the bench and the mixed w
 	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(MIX_APPEND)" \
 		QEMU_EXTRA="-icount shift=0" >> target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
 	@$(BENCH_AWK) target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+	@echo "bench:"; echo "bench: Mastery's ideas, switched on (make mastery-table weighs them)"
+	@$(MASTERY_TABLE) BASELINE=$(BENCH_BASELINE) TARGET=$(KERNEL_TARGET) bash generated/mastery/table.sh $(MASTERY_IDEAS) | grep '^bench:'
 
 # The baseline, rewritten on purpose: `make bench` for every kernel target
 # installed here, then its figures replace that target's lines.
@@ -113,6 +115,9 @@ bench-baseline: setup tangle ## rewrite kernel/bench-baseline.txt from `make ben
 		echo "== bench, kernel built for $$target"; \
 		$(MAKE) --no-print-directory bench KERNEL_TARGET=$$target; \
 		awk -f kernel/bench.awk -v baseline=$(BENCH_BASELINE) -v target=$$target -v write=1 target/bench.log > target/bench-baseline.new; \
+		mv target/bench-baseline.new $(BENCH_BASELINE); \
+		$(MASTERY_TABLE) KERNEL_TARGET=$$target BASELINE=$(BENCH_BASELINE) TARGET=$$target WRITE=1 bash generated/mastery/table.sh \
+			$(MASTERY_IDEAS) | sed -n '/^mastery-table: /,$$p' | tail -n +2 > target/bench-baseline.new; \
 		mv target/bench-baseline.new $(BENCH_BASELINE); \
 	done
 	@git --no-pager diff --stat -- $(BENCH_BASELINE) 2>/dev/null || true
@@ -148,6 +153,16 @@ exit-costs: setup tangle ## one boot under -icount shift=0: where a hypercall's 
 	@sed -n -e 's/\r$$//' -e 's/^rguest: exit-costs: //p' -e 's/^guest0: rguest: guest-test: \(exit-costs: .*\)/\1/p' target/exit-costs.log \
 		| tee target/exit-costs.txt
 	@grep -q 'round trip' target/exit-costs.txt || { echo "exit-costs: no breakdown in target/exit-costs.log"; exit 1; }
+
+# Mastery's ideas, each booted off and on under -icount shift=0 and
+# weighed by lguest's rule (src-book/mastery/rule.md); the ideas are
+# listed in MASTERY_IDEAS, one line each.
+MASTERY_IDEAS := kernel/mastery-ideas.txt
+MASTERY_TABLE = TANGLE="$(TANGLE)" MAKE="$(MAKE)" KERNEL_TARGET=$(KERNEL_TARGET)
+
+mastery-table: setup build ## weigh each Mastery idea by lguest's rule: its lines, its figure off and on, the verdict
+	@start=$$(date +%s); $(MASTERY_TABLE) bash generated/mastery/table.sh $(MASTERY_IDEAS); \
+	echo "mastery-table: $$(( $$(date +%s) - start )) s"
 
 # One boot: fuzzing Guests, one after another from seed FUZZ_SEED on, until
 # the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to

@@ -21,6 +21,7 @@ commands:
   check                   check the book, and that generated/ matches it
   journey PART            print a part's tagged blocks in order, captioned (P, Guest, ..., or all)
   where generated/F:L[:C] print the book location that produced a generated line
+  lines TAG[..TAG]        count the lines of code the tags from the first to the last own
   rewrite                 copy stdin to stdout, generated locations and line numbers replaced by book ones";
 
 /// Runs the command line; returns the process exit code.
@@ -55,6 +56,7 @@ pub fn main(args: Vec<String>) -> i32 {
         ["journey", part] => run_journey(&book, part),
         ["where", position] => run_where(&index, position),
         ["rewrite"] => run_rewrite(&index),
+        ["lines", range] => run_lines(&book, range),
         _ => usage(&format!("unknown command `{}`", words.join(" "))),
     }
 }
@@ -191,6 +193,14 @@ fn run_journey(book: &Book, part: &str) -> i32 {
     };
     let mut stdout = io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
+    0
+}
+
+fn run_lines(book: &Book, range: &str) -> i32 {
+    let Some((first, last)) = crate::lines::parse_range(range) else {
+        return usage("lines takes a tag, M:400, or a range of one part's tags, M:400..M:490");
+    };
+    println!("{}", crate::lines::count(book, first, last));
     0
 }
 

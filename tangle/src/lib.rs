@@ -17,6 +17,7 @@ pub mod diag;
 pub mod expand;
 pub mod hoist;
 pub mod journey;
+pub mod lines;
 pub mod locate;
 pub mod output;
 pub mod part;

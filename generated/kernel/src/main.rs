@@ -6,7 +6,9 @@
 //   src-book/preparation/programs-run.md, src-book/preparation/ops.md,
 //   src-book/preparation/onward.md, src-book/guest/entry.md, src-book/guest/boot.md,
 //   src-book/drivers/console.md, src-book/launcher/index.md, src-book/host/index.md,
-//   src-book/host/testing.md, src-book/host/fuzzing.md, src-book/switcher/index.md
+//   src-book/host/testing.md, src-book/host/fuzzing.md, src-book/switcher/index.md,
+//   src-book/mastery/index.md, src-book/mastery/direct-traps.md, src-book/mastery/lazy-fpu.md,
+//   src-book/mastery/shared-half.md, src-book/mastery/farewell.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -114,10 +116,25 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     }
 
     // L:090 <<kernel-main-options>>, continued
+    // M:020 <<kernel-main-before-launch>>
+    mastery::ideas::init(&cmdline);
+
+    // M:430 <<kernel-main-before-launch>>, continued
+    mastery::direct_traps::init();
+
+    // M:530 <<kernel-main-before-launch>>, continued
+    mastery::lazy_fpu::init();
+
+    // M:610 <<kernel-main-before-launch>>, continued
+    let share = mastery::ideas::on(mastery::ideas::SHARED_HALF);
+    host::real_tables::SHARE_KERNEL_HALF.store(share, core::sync::atomic::Ordering::Relaxed);
     launcher::launcher::run(&cmdline, info.image_module());
 
     // H:895 <<kernel-main-options>>, continued
     testing::fuzz_launcher::run(&cmdline, info.image_module());
+
+    // M:900 <<kernel-main-options>>, continued
+    println!("rguest: the journey ends here; the book is yours to change");
     // P:970 <<kernel-main-farewell>>
     pv::pv::shutdown(QemuExitCode::Success)
 }
@@ -157,6 +174,12 @@ extern "C" fn guest_main(boot_info: u64) -> ! {
     if let Some(kind) = cmdline.value("guest-test") {
         crate::testing::guest_tests::misbehave(kind, info.memory_size, &mut crate::guest::hypercall::HostConsole);
     }
+
+    // M:020 <<guest-main-tests>>, continued
+    mastery::ideas::init(&cmdline);
+
+    // M:410 <<guest-main-tests>>, continued
+    mastery::direct_traps::guest_init();
     guest::kernel::run(info, boot_info, &cmdline, GUEST_TESTS);
     pv::pv::shutdown(QemuExitCode::Success)
 }
@@ -188,3 +211,6 @@ mod host; // running Guests, checking them, and their shadow page tables
 
 // S:140 kernel/src/main.rs, continued
 mod switcher; // the way between the Host and a Guest
+
+// M:020 kernel/src/main.rs, continued
+mod mastery; // lguest's unbuilt ideas, built and measured

@@ -28,7 +28,10 @@ pub static HOOKS: Mutex<Hooks> = Mutex::new(Hooks { syscall: None, tick: None, u
 /// Called by the entry path (entry.s) for every trap, with its frame.
 pub extern "C" fn dispatch(frame: &mut TrapFrame) {
     match frame.vector {
-        v if v < EXCEPTIONS => exception::handle(frame),
+        v if v < EXCEPTIONS => {
+            pv::irq_disable(); // as for system calls, below
+            exception::handle(frame)
+        }
         v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => interrupt(frame),
         SYSCALL => {
             pv::irq_disable(); // already off, unless a Guest's trap gate left it on

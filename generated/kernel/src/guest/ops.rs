@@ -189,6 +189,9 @@ unsafe fn load_idt(idt: &'static Idt) {
         let gate = match vector as u64 {
             HYPERCALL_VECTOR => continue,
             SYSCALL if DIRECT_SYSCALLS.load(Ordering::Relaxed) => gate.as_guest().as_trap(),
+            v if v < u64::BITS as u64 && TRAP_GATES.load(Ordering::Relaxed) >> v & 1 != 0 => {
+                gate.as_guest().as_trap()
+            }
             _ => gate.as_guest(),
         };
         let [low, high] = gate.to_words();
@@ -209,6 +212,11 @@ pub fn reflect_syscalls() {
     DIRECT_SYSCALLS.store(false, Ordering::Relaxed);
     crate::cpu::idt::init();
 }
+
+/// More vectors whose gates go to the Host as trap gates, one bit each:
+/// none here; the Mastery part's direct traps set some
+/// (More traps, straight to the Guest).
+pub static TRAP_GATES: AtomicU64 = AtomicU64::new(0);
 
 // G:360 kernel/src/guest/ops.rs, continued
 /// The PML4 we asked the Host to translate through; 0 for its own.

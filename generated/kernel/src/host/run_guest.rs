@@ -62,12 +62,14 @@ pub fn run(guest: &mut Guest) {
         }
         guest.gdt_changed = false;
         world::load_direct(interrupts::direct_syscall(guest));
+        world::before_run(guest);
         exit_costs::go();
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
         unsafe { world::run(guest.tables.cr3()) };
         exit_costs::back(guest);
+        world::after_run(guest);
         let (vector, ring) = (guest.regs().frame.vector, guest.regs().frame.ring());
         let cr2 = if vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
@@ -142,6 +144,7 @@ fn exit(guest: &mut Guest, cr2: u64) {
             guest.regs().frame.rax = result;
         }
         SYSCALL => interrupts::syscall(guest),
+        v if v < EXCEPTIONS && world::claimed(guest, v) => {}
         v if v < EXCEPTIONS => {
             let error_code = guest.regs().frame.error_code;
             exception(guest, Trap { vector, ring, rip, error_code }, cr2)

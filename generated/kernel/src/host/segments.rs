@@ -66,4 +66,9 @@ pub fn load_idt_entry(guest: &mut Guest, vector: u64, words: [u64; 2]) {
         return guest.kill(format!("LoadIdtEntry {vector}: handler {handler:#x} out of bounds"));
     }
     guest.idt[vector] = Some(GuestGate { handler, kind, dpl: gate.dpl() });
+    IDT_LOADS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
 }
+
+/// Gates loaded so far, by every Guest: a change that Mastery's direct
+/// traps notice, to copy the Guest's gates again.
+pub static IDT_LOADS: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
