@@ -5,7 +5,8 @@
 //   src-book/preparation/time.md, src-book/preparation/traps-serial.md,
 //   src-book/preparation/programs-run.md, src-book/preparation/onward.md, src-book/guest/ops.md,
 //   src-book/guest/entry.md, src-book/drivers/console.md, src-book/launcher/index.md,
-//   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md
+//   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md,
+//   src-book/mastery/walker.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -68,6 +69,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // S:140 <<kernel-main-init>>, continued
     switcher::switcher::init();
+
+    // M:290 <<kernel-main-init>>, continued
+    switcher::walker::init(boot::cmdline::Cmdline::new(info.cmdline()).value("walker"));
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
