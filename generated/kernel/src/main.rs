@@ -6,7 +6,7 @@
 //   src-book/preparation/programs-run.md, src-book/preparation/onward.md, src-book/guest/ops.md,
 //   src-book/guest/entry.md, src-book/drivers/console.md, src-book/launcher/index.md,
 //   src-book/host/index.md, src-book/host/fuzzing.md, src-book/switcher/index.md,
-//   src-book/mastery/walker.md
+//   src-book/mastery/walker.md, src-book/mastery/nmi.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
 //! itself as Guests, and leaves QEMU with a status that says whether all went well.
@@ -72,6 +72,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // M:290 <<kernel-main-init>>, continued
     switcher::walker::init(boot::cmdline::Cmdline::new(info.cmdline()).value("walker"));
+
+    // M:310 <<kernel-main-init>>, continued
+    switcher::switcher::init_nmi();
     // P:320 <<kernel-main-options>>
     if info.has_option("panic-test") {
         panic!("panic-test on the command line");
@@ -116,6 +119,13 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // H:895 <<kernel-main-options>>, continued
     testing::fuzz_launcher::run(&cmdline, info.image_module());
+
+    // M:340 <<kernel-main-options>>, continued
+    if cmdline.value("guests").is_some() {
+        let in_guests = switcher::switcher::nmis_in_guests();
+        let nmis = cpu::exception::NMIS.load(core::sync::atomic::Ordering::Relaxed).saturating_add(in_guests);
+        println!("rguest: host: nmis {nmis} ({in_guests} while a Guest or the Switcher ran)");
+    }
     // P:900 <<kernel-main-farewell>>
     pv::pv::shutdown(QemuExitCode::Success)
 }

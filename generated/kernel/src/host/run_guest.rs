@@ -58,6 +58,7 @@ pub fn run(guest: &mut Guest) {
         crate::switcher::walker::prepare(guest);
         unsafe { switcher::run(guest.tables.cr3()) };
         guest.counters.walker_delivered += crate::switcher::walker::delivered();
+        switcher::collect_nmis();
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
