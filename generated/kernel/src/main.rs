@@ -70,7 +70,7 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // S:140 <<kernel-main-init>>, continued
     switcher::switcher::init();
 
-    // M:290 <<kernel-main-init>>, continued
+    // M:280 <<kernel-main-init>>, continued
     switcher::walker::init(boot::cmdline::Cmdline::new(info.cmdline()).value("walker"));
 
     // M:310 <<kernel-main-init>>, continued

@@ -60,6 +60,9 @@ pub fn run(info: &BootInfo, info_phys: u64, cmdline: &Cmdline) {
         Some("reflected-syscalls") => pv_guest::reflect_syscalls(),
         Some("closed-gate") => crate::testing::guest_checks::close_syscall_gate(),
         Some("int-census-ring3") => crate::testing::guest_tests_rings::census_ring3(),
+        Some(k) if crate::testing::guest_tests_walker::KINDS.contains(&k) => {
+            crate::testing::guest_tests_walker::run(k, info.memory_size)
+        }
         _ => {}
     }
     // G:440 <<guest-programs>>

@@ -182,7 +182,7 @@ impl Level {
     }
 }
 
-// M:287 kernel/src/memory/page_table.rs, continued
+// M:275 kernel/src/memory/page_table.rs, continued
 
 /// The address bits of an entry (12 to 51), for the Switcher's walker.
 pub const ENTRY_ADDRESS_MASK: u64 = ADDRESS_MASK;

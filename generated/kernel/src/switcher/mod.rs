@@ -5,5 +5,5 @@
 pub(crate) mod switcher_layout; // the Switcher's pages as types, and its assembler
 pub(crate) mod switcher; // the Switcher put in place, and the way into a Guest and back
 
-// M:290 kernel/src/switcher/mod.rs, continued
+// M:280 kernel/src/switcher/mod.rs, continued
 pub(crate) mod walker; // the Host's side of the Switcher's page-table walker

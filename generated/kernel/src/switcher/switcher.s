@@ -377,7 +377,7 @@ switcher_walk_stack:
         add     %rax, %rdi
         add     {W_MEMORY}(%rbx), %rdi
 
-# M:260 <<switcher-walker>>, continued
+# M:255 <<switcher-walker>>, continued
 
         # The six words, as the processor would lay
         # them: code, rip, cs, then flags, rsp, ss, the way.
@@ -410,7 +410,7 @@ switcher_walk_stack:
         movq    $0, {SHARED_IRQ}(%rdx)
 1:
 
-# M:270 <<switcher-walker>>, continued
+# M:260 <<switcher-walker>>, continued
 
         # Its frame now says: the handler, on the stack
         # we built, in ring one's code; we count, and go back.
@@ -429,7 +429,7 @@ switcher_walk_stack:
         mov     ${REGS}, %rsp
         jmp     switcher_restore_frame
 
-# M:280 <<switcher-walker>>, continued
+# M:265 <<switcher-walker>>, continued
 
 switcher_walk_decline:
         # Not ours: we save what the way home would save,

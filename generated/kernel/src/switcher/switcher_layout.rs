@@ -143,7 +143,7 @@ core::arch::global_asm!(
     FRAME_R13 = const offset_of!(TrapFrame, r13),
     FRAME_R14 = const offset_of!(TrapFrame, r14),
     FRAME_R15 = const offset_of!(TrapFrame, r15),
-    // M:285 <<switcher-walker-operands>>
+    // M:270 <<switcher-walker-operands>>
     PAGE_FAULT = const crate::cpu::vectors::PAGE_FAULT,
     WALKER = const WALKER_INFO,
     W_ON = const offset_of!(WalkerInfo, on),
@@ -261,7 +261,7 @@ pub struct DeliveredFrame {
     pub ss: u64,
 }
 
-// M:287 kernel/src/switcher/switcher_layout.rs, continued
+// M:275 kernel/src/switcher/switcher_layout.rs, continued
 
 /// Constants of the walker's assembler, from the types they describe.
 mod walker_consts {
