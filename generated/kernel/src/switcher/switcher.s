@@ -192,6 +192,9 @@ switch_to_host:
         mov     %es, {REGS_ES}(%rax)
         mov     %fs, {REGS_FS}(%rax)
         mov     %gs, {REGS_GS}(%rax)
+        # M:265 <<switcher-count-home>>
+        # One more trip home, for the Guest to count.
+        incq    {REGS_HOST_ENTRIES}(%rax)
 
         # Now home: we read the Host's root back in two;
         # shift, join, and load it: the Host's world shows through.
@@ -440,6 +443,9 @@ switcher_walk_decline:
         mov     %es, {REGS_ES}(%rax)
         mov     %fs, {REGS_FS}(%rax)
         mov     %gs, {REGS_GS}(%rax)
+        # M:265 <<switcher-count-home>>
+        # One more trip home, for the Guest to count.
+        incq    {REGS_HOST_ENTRIES}(%rax)
         jmp     switcher_home
 
 # M:230 <<switcher-walker-tables>>

@@ -145,6 +145,7 @@ core::arch::global_asm!(
     FRAME_R15 = const offset_of!(TrapFrame, r15),
     // M:270 <<switcher-walker-operands>>
     PAGE_FAULT = const crate::cpu::vectors::PAGE_FAULT,
+    REGS_HOST_ENTRIES = const HOST_ENTRIES_OFFSET,
     WALKER = const WALKER_INFO,
     W_ON = const offset_of!(WalkerInfo, on),
     W_CR3 = const offset_of!(WalkerInfo, cr3),
@@ -248,6 +249,10 @@ pub struct WalkerInfo {
 pub const WALKER_INFO: u64 = SWITCHER_HOST
     + (size_of::<HostState>() as u64).next_multiple_of(align_of::<WalkerInfo>() as u64);
 const _: () = assert!(WALKER_INFO + size_of::<WalkerInfo>() as u64 <= SWITCHER_HOST + PAGE_SIZE);
+
+/// Where in a Guest's registers page the Switcher counts its trips to the
+/// Host: the last word before the frame.
+pub const HOST_ENTRIES_OFFSET: usize = offset_of!(GuestRegs, frame) - size_of::<u64>();
 
 /// The frame the walker pushes on the Guest kernel's stack, lowest word
 /// first: what the processor would push for a page fault.

@@ -18,8 +18,8 @@ use crate::pv::pv;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 /// The kinds, each run once the kernel is up.
-pub const KINDS: [&str; 5] =
-    ["walker-fault", "walker-read-only", "walker-table-outside", "walker-reserved-bit", "walker-stack-unmapped"];
+pub const KINDS: [&str; 6] = ["walker-fault", "walker-read-only", "walker-table-outside",
+                              "walker-reserved-bit", "walker-stack-unmapped", "walker-entries"];
 
 /// The program's code and stack, the page it writes to (unmapped, or
 /// mapped read-only), and one in a PML4 slot of its own, for bad tables.
@@ -90,15 +90,18 @@ core::arch::global_asm!(
 );
 
 unsafe extern "C" {
-    /// Enter ring 3 at `rip` with stack `rsp` and `rdx` as given; returns
-    /// when the program faults.
-    fn walker3_enter(rip: u64, rsp: u64, rdx: u64);
+    /// Enter ring 3 at `rip` with stack `rsp`, and `rdx` and `rcx` as
+    /// given; returns when the program faults.
+    fn walker3_enter(rip: u64, rsp: u64, rdx: u64, rcx: u64);
     /// The page-fault handler: keeps the frame, returns to walker3_enter's caller.
     fn walker3_fault();
 }
 
 /// Run `kind`, in a Guest of `memory` bytes, once its kernel is up.
 pub fn run(kind: &str, memory: u64) {
+    if kind == "walker-entries" {
+        return entries();
+    }
     println!("rguest: guest-test: {kind}: from ring 3");
     let gate = Gate::for_guest(walker3_fault as *const () as u64).to_words();
     hcall(Hypercall::LoadIdtEntry, [PAGE_FAULT, gate[0], gate[1], 0]);
@@ -142,7 +145,7 @@ pub fn run(kind: &str, memory: u64) {
     hcall(Hypercall::FlushAsync, [0; 4]); // the ring empty before ring 3 runs
     // SAFETY: walker3_enter comes back, through walker3_fault, with every
     // callee-saved register and the stack as they were.
-    unsafe { walker3_enter(CODE, USER_STACK + PAGE_SIZE, target) };
+    unsafe { walker3_enter(CODE, USER_STACK + PAGE_SIZE, target, 0) };
     // SAFETY: as above.
     unsafe { tss::set_kernel_stack(tss::kernel_stack_top()) };
     kernel_space::activate();
@@ -151,4 +154,129 @@ pub fn run(kind: &str, memory: u64) {
     let w: [u64; 6] = core::array::from_fn(|i| SEEN[i].load(Ordering::SeqCst));
     println!("rguest: guest-test: {kind}: error code {:#x}, cr2 {:#x}; rip {:#x}, cs {:#x}, rflags {:#x}, \
               rsp {:#x}, ss {:#x}", w[0], pv::read_cr2(), w[1], w[2], w[3], w[4], w[5]);
+}
+
+// M:295 kernel/src/testing/guest_tests_walker.rs, continued
+
+use crate::layout::{LARGE_PAGE_SIZE, SWITCHER_REGS};
+use crate::switcher::switcher_layout::HOST_ENTRIES_OFFSET;
+use core::sync::atomic::AtomicPtr;
+
+/// Pages the program touches, where (a page table of their own, made
+/// beforehand by mapping the page after them), and the program: write,
+/// next page, count down, again; then `ud2`, to come back.
+const DEMAND_PAGES: u64 = 64;
+const DEMAND_BASE: u64 = USER_BASE + LARGE_PAGE_SIZE;
+const DEMAND_PROGRAM: [u8; 17] = [
+    0x48, 0x89, 0x02, // mov %rax, (%rdx)
+    0x48, 0x81, 0xc2, 0x00, 0x10, 0x00, 0x00, // add $0x1000, %rdx
+    0x48, 0xff, 0xc9, // dec %rcx
+    0x75, 0xf1, // jnz back to the mov
+    0x0f, 0x0b, // ud2
+];
+const INVALID_OPCODE: u64 = crate::cpu::vectors::INVALID_OPCODE;
+
+/// The address space the handler maps pages into, while the test runs.
+static SPACE: AtomicPtr<AddressSpace> = AtomicPtr::new(core::ptr::null_mut());
+/// Faults taken, and the trips home and the counter at the first and last.
+static DEMANDS: AtomicU64 = AtomicU64::new(0);
+static FIRST: [AtomicU64; 2] = [const { AtomicU64::new(0) }; 2];
+static LAST: [AtomicU64; 2] = [const { AtomicU64::new(0) }; 2];
+
+core::arch::global_asm!(
+    ".globl walker3_demand",
+    "walker3_demand:",
+    "pushq %rax",
+    "pushq %rcx",
+    "pushq %rdx",
+    "pushq %rsi",
+    "pushq %rdi",
+    "pushq %r8",
+    "pushq %r9",
+    "pushq %r10",
+    "pushq %r11",
+    "subq $8, %rsp",
+    "call {demand}",
+    "addq $8, %rsp",
+    "popq %r11",
+    "popq %r10",
+    "popq %r9",
+    "popq %r8",
+    "popq %rdi",
+    "popq %rsi",
+    "popq %rdx",
+    "popq %rcx",
+    "popq %rax",
+    "addq $8, %rsp",
+    "iretq",
+    demand = sym demand,
+    options(att_syntax)
+);
+
+unsafe extern "C" {
+    /// The page-fault handler for demand-zero pages: `demand`, then back.
+    fn walker3_demand();
+}
+
+/// The Switcher's count of this Guest's trips to the Host.
+fn host_entries() -> u64 {
+    // SAFETY: our own registers page, mapped and readable in ring 1.
+    unsafe { ((SWITCHER_REGS + HOST_ENTRIES_OFFSET as u64) as *const u64).read_volatile() }
+}
+
+/// A demand-zero fault: note the trips home and the counter, and map a
+/// fresh zeroed page where the program touched.
+extern "C" fn demand() {
+    let seen = [host_entries(), crate::devices::tsc::now()];
+    if DEMANDS.fetch_add(1, Ordering::SeqCst) == 0 {
+        FIRST.iter().zip(seen).for_each(|(at, v)| at.store(v, Ordering::SeqCst));
+    }
+    LAST.iter().zip(seen).for_each(|(at, v)| at.store(v, Ordering::SeqCst));
+    let page = pv::read_cr2() & !(PAGE_SIZE - 1);
+    let frame = frames::alloc_zeroed().expect("a frame for a demand-zero page");
+    // SAFETY: `entries` set SPACE to its address space, which outlives the
+    // program, and nothing else uses it meanwhile.
+    let space = unsafe { &mut *SPACE.load(Ordering::SeqCst) };
+    space.map(page, frame, PageFlags::WRITABLE | PageFlags::NO_EXECUTE).expect("a page of the program's");
+}
+
+/// Time DEMAND_PAGES demand-zero faults from ring 3, and count the trips
+/// to the Host they took.
+fn entries() {
+    let load = |vector: u64, handler: u64| {
+        let gate = Gate::for_guest(handler).to_words();
+        hcall(Hypercall::LoadIdtEntry, [vector, gate[0], gate[1], 0]);
+    };
+    load(PAGE_FAULT, walker3_demand as *const () as u64);
+    load(INVALID_OPCODE, walker3_fault as *const () as u64);
+    let code = frames::alloc_zeroed().expect("a frame for the program");
+    // SAFETY: a frame of our own, through the direct map.
+    unsafe { (phys_to_virt(code.start()) as *mut [u8; DEMAND_PROGRAM.len()]).write(DEMAND_PROGRAM) };
+    let mut space = AddressSpace::new().expect("room for an address space");
+    space.map(CODE, code, PageFlags::EMPTY).expect("a free page");
+    let stack = frames::alloc_zeroed().expect("a frame for the program's stack");
+    space.map(USER_STACK, stack, PageFlags::WRITABLE | PageFlags::NO_EXECUTE).expect("a free page");
+    let after = frames::alloc_zeroed().expect("a frame after the program's pages");
+    space.map(DEMAND_BASE + DEMAND_PAGES * PAGE_SIZE, after, PageFlags::NO_EXECUTE).expect("a free page");
+    SPACE.store(&raw mut space, Ordering::SeqCst);
+    pv::irq_disable();
+    space.activate();
+    // SAFETY: as in `run`.
+    unsafe { tss::set_kernel_stack((&raw const TRAP_STACK) as u64 + TRAP_STACK_SIZE as u64) };
+    hcall(Hypercall::FlushAsync, [0; 4]);
+    // SAFETY: as in `run`: the program ends in `ud2`, whose handler comes back.
+    unsafe { walker3_enter(CODE, USER_STACK + PAGE_SIZE, DEMAND_BASE, DEMAND_PAGES) };
+    // SAFETY: as in `run`.
+    unsafe { tss::set_kernel_stack(tss::kernel_stack_top()) };
+    kernel_space::activate();
+    SPACE.store(core::ptr::null_mut(), Ordering::SeqCst);
+    drop(space);
+    crate::cpu::idt::init();
+    let faults = DEMANDS.load(Ordering::SeqCst);
+    let span = |i: usize| LAST[i].load(Ordering::SeqCst) - FIRST[i].load(Ordering::SeqCst);
+    let whole = faults.saturating_sub(1).max(1);
+    let (trips, ticks) = (span(0), span(1));
+    println!("rguest: guest-test: walker-entries: {faults} demand-zero faults from ring 3; each \
+              {}.{:02} trips to the Host and {} instructions (TSC ticks)",
+             trips / whole, trips * 100 / whole % 100, ticks / whole);
 }
