@@ -63,6 +63,11 @@ qemu: setup tangle ## boot the kernel in QEMU (TCG) and show its serial output
 # a hypercall (tests/boot/tests/bench.rs boots the same line).
 BENCH_APPEND := programs=bench guests=1 guest-programs=bench guest-test=bench
 
+# Then two short boots more, the walker on and off: a Guest program's
+# demand-zero fault, its trips to the Host and its instructions
+# (kernel/bench-walker.awk; Mastery, "A walker in the Switcher").
+BENCH_WALKER_APPEND := guests=1 guest-test=walker-entries
+
 # Each figure is then set beside its baseline (kernel/bench-baseline.txt,
 # whose top says how it is kept), the limit the boot test holds it to, and
 # issue 10's target.
@@ -74,6 +79,12 @@ bench: setup build ## one boot under -icount shift=0: the bench natively and in 
 	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_APPEND)" \
 		QEMU_EXTRA="-icount shift=0" > target/bench.log 2>&1 || { $(TANGLE) rewrite < target/bench.log; exit 1; }
 	@$(BENCH_AWK) target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
+	@for walker in on off; do \
+		$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_WALKER_APPEND) walker=$$walker" \
+			QEMU_EXTRA="-icount shift=0" > target/bench-walker-$$walker.log 2>&1 \
+			|| { $(TANGLE) rewrite < target/bench-walker-$$walker.log; exit 1; }; \
+	done
+	@awk -f kernel/bench-walker.awk target/bench-walker-on.log target/bench-walker-off.log
 
 # The baseline, rewritten on purpose: `make bench` for every kernel target
 # installed here, then its figures replace that target's lines.
