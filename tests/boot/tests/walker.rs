@@ -13,13 +13,15 @@ fn program_faults(out: &Outcome, id: u64) -> [u64; 2] {
     host_line(out, id, "program page faults: ")
 }
 
-/// Both Guests' ends: the first shut down, and the last `last`.
-fn ends(out: &Outcome, last: &str) {
+/// Both Guests' ends: the first shut down, and the last's line starts
+/// with `last` and ends with `and` (the root of a Guest's tables is where
+/// its kernel's allocator put it, which we do not pin down).
+fn ends(out: &Outcome, last: &str, and: &str) {
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
-    for (id, how) in [(0, "shut down (PowerOff)"), (1, last)] {
-        let line = format!("rguest: host: guest{id} {how}");
-        assert!(out.lines().any(|l| l == line), "no {line:?}\n{}", out.report());
-    }
+    let first = "rguest: host: guest0 shut down (PowerOff)";
+    assert!(out.lines().any(|l| l == first), "no {first:?}\n{}", out.report());
+    let last = format!("rguest: host: guest1 {last}");
+    assert!(out.lines().any(|l| l.starts_with(&last) && l.ends_with(and)), "no {last:?}...{and:?}\n{}", out.report());
     assert_nothing_lost(out);
 }
 
@@ -32,7 +34,7 @@ fn a_programs_own_fault_reaches_its_kernel_with_the_same_frame_walker_on_or_off(
         );
         for (walker, by_the_walker) in [("on", 1), ("off", 0)] {
             let out = boot_guests(&format!("guests=2 guest-test={kind} walker={walker}"), &[]);
-            ends(&out, "shut down (PowerOff)");
+            ends(&out, "shut down (PowerOff)", "");
             assert!(console(&out, 1).contains(&expected), "walker={walker}: no {expected:?}\n{}", out.report());
             let [through_the_host, walked] = program_faults(&out, 1);
             assert_eq!(walked, by_the_walker, "walker={walker}\n{}", out.report());
@@ -45,13 +47,13 @@ fn a_programs_own_fault_reaches_its_kernel_with_the_same_frame_walker_on_or_off(
 
 #[test]
 fn what_the_walker_must_not_handle_still_reaches_the_host() {
-    for (kind, reason) in [
-        ("walker-table-outside", "page tables at 0x3f3000 refused: a table at 0x1000000 outside guest memory"),
-        ("walker-reserved-bit", "page tables at 0x3f3000 refused: the entry for 0x8000000000 has reserved bits set"),
-        ("walker-stack-unmapped", "vector 14: the Guest's stack at 0x43fff8 is not writable"),
+    for (kind, reason, ending) in [
+        ("walker-table-outside", "page tables at 0x", " refused: a table at 0x1000000 outside guest memory"),
+        ("walker-reserved-bit", "page tables at 0x", " refused: the entry for 0x8000000000 has reserved bits set"),
+        ("walker-stack-unmapped", "vector 14: the Guest's stack at 0x43fff8 is not writable", ""),
     ] {
         let out = boot_guests(&format!("guests=2 guest-test={kind} walker=on"), &[]);
-        ends(&out, &format!("killed: {reason}"));
+        ends(&out, &format!("killed: {reason}"), ending);
         assert_eq!(program_faults(&out, 1)[1], 0, "{kind}: the walker delivered\n{}", out.report());
     }
 }

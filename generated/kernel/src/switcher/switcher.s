@@ -179,8 +179,8 @@ switch_to_host:
         mov     %r14, {FRAME_R14}(%rsp)
         mov     %r15, {FRAME_R15}(%rsp)
         # M:210 <<switcher-walker-turn>>
-        # A page fault may be the Guest's alone;
-        # the walker looks, before we hurry home.
+        # A page fault first: perhaps the Guest's alone,
+        # the walker's, then, to settle on its own.
         cmpq    ${PAGE_FAULT}, {FRAME_REGS}(%rsp)
         je      switcher_walk
         mov     ${REGS}, %rax
@@ -193,7 +193,8 @@ switch_to_host:
         mov     %fs, {REGS_FS}(%rax)
         mov     %gs, {REGS_GS}(%rax)
         # M:265 <<switcher-count-home>>
-        # One more trip home, for the Guest to count.
+        # One more trip home, for Guests to count and see;
+        # a number, not an address: it is free.
         incq    {REGS_HOST_ENTRIES}(%rax)
 
         # Now home: we read the Host's root back in two;
@@ -206,8 +207,9 @@ switch_to_host:
 switcher_home:
 
         # Its page in view, its tables we restore,
-        # its task unbusied, loaded as before,
-        # and then its gates, the last of all to turn.
+        # its task unbusied, loaded as before;
+        # its gates come last, once its own task is in,
+        # so NMIs find stacks that fit where they begin.
         mov     ${HOST}, %rax
         lgdt    {HOST_GDT}(%rax)
         mov     {HOST_GDT_BASE}(%rax), %rdx
@@ -345,8 +347,8 @@ switcher_walk_fault:
 # M:250 <<switcher-walker>>, continued
 
 switcher_walk_stack:
-        # The kernel's stack, aligned, less six words' room;
-        # no wrap below zero, no address out of bloom.
+        # The kernel's stack, aligned, less six words' space;
+        # no wrap below zero, and a canonical place.
         mov     {W_STACK}(%rbx), %rsi
         and     ${STACK_ALIGN}, %rsi
         sub     ${FRAME_BYTES}, %rsi
@@ -367,8 +369,8 @@ switcher_walk_stack:
         lea     1f(%rip), %r15
         jmp     switcher_walk_tables
 1:
-        # Present, and writable, and the Guest's own frame:
-        # else the Host must try, and kill, if it's the same.
+        # Present and writable, in the Guest's own store,
+        # or else the Host must try it, as before.
         test    %eax, %eax
         jz      switcher_walk_decline
         test    ${PTE_WRITABLE}, %r8d
@@ -444,7 +446,8 @@ switcher_walk_decline:
         mov     %fs, {REGS_FS}(%rax)
         mov     %gs, {REGS_GS}(%rax)
         # M:265 <<switcher-count-home>>
-        # One more trip home, for the Guest to count.
+        # One more trip home, for Guests to count and see;
+        # a number, not an address: it is free.
         incq    {REGS_HOST_ENTRIES}(%rax)
         jmp     switcher_home
 
@@ -466,8 +469,8 @@ switcher_walk_tables:
         cmp     {W_SIZE}(%rbx), %rdi
         jae     switcher_walk_decline
 
-        # The index for this level, by its shift;
-        # the entry, through the Host's map, a certain lift.
+        # The index: shift the address, keep nine bits;
+        # the entry: through the Host's map, where it sits.
         mov     %rsi, %rax
         shr     %cl, %rax
         and     ${INDEX_MASK}, %eax
