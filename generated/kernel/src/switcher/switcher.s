@@ -179,10 +179,15 @@ switch_to_host:
         mov     %r14, {FRAME_R14}(%rsp)
         mov     %r15, {FRAME_R15}(%rsp)
         # M:210 <<switcher-walker-turn>>
-        # A page fault first: perhaps the Guest's alone,
+        # A program's page fault: perhaps the Guest's alone,
         # the walker's, then, to settle on its own.
         cmpq    ${PAGE_FAULT}, {FRAME_REGS}(%rsp)
+        jne     1f
+        mov     {FRAME_CS}(%rsp), %eax
+        and     ${RING_MASK}, %eax
+        cmp     ${USER_RING}, %eax
         je      switcher_walk
+        1:
         mov     ${REGS}, %rax
         fxsave64 {REGS_FPU}(%rax)
 
@@ -291,13 +296,6 @@ switcher_walk:
         mov     {W_REGS}(%rbx), %rbp
         cmpq    $0, {W_ON}(%rbx)
         je      switcher_walk_decline
-
-        # From ring three alone: its code's low bits say three;
-        # and its kernel's faults the Host must always see.
-        mov     {W_FRAME_CS}(%rbp), %eax
-        and     ${RING_MASK}, %eax
-        cmp     ${USER_RING}, %eax
-        jne     switcher_walk_decline
 
         # Not present, or a write, and nothing strange:
         # a bit beyond these four is out of range;

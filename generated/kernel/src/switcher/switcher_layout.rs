@@ -145,6 +145,7 @@ core::arch::global_asm!(
     FRAME_R15 = const offset_of!(TrapFrame, r15),
     // M:270 <<switcher-walker-operands>>
     PAGE_FAULT = const crate::cpu::vectors::PAGE_FAULT,
+    FRAME_CS = const offset_of!(TrapFrame, cs),
     REGS_HOST_ENTRIES = const HOST_ENTRIES_OFFSET,
     WALKER = const WALKER_INFO,
     W_ON = const offset_of!(WalkerInfo, on),
