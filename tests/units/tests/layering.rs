@@ -8,9 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Each folder, in the order of the book, with the number of its part:
-/// 0 Preparation, 1 Guest, 2 Drivers, 3 Launcher, 4 Host, 5 Switcher, and
-/// 6 for the test-only code, which may use everything and which nothing
-/// but the crate root may use.
+/// 0 Preparation, 1 Guest, 2 Drivers, 3 Launcher, 4 Host, 5 Switcher,
+/// 6 Mastery, and 7 for the test-only code, which may use everything and
+/// which nothing but the crate root may use.
 const FOLDERS: &[(&str, u32)] = &[
     ("boot", 0),
     ("devices", 0),
@@ -23,13 +23,14 @@ const FOLDERS: &[(&str, u32)] = &[
     ("launcher", 3),
     ("host", 4),
     ("switcher", 5),
-    ("testing", 6),
+    ("mastery", 6),
+    ("testing", 7),
 ];
 
 /// Files at the crate root, and the part each belongs to. `main.rs`
 /// declares every folder and runs the whole journey, so it may name every
 /// part; `layout.rs` holds every fixed number and names none.
-const ROOT: &[(&str, u32)] = &[("main.rs", 6), ("layout.rs", 0)];
+const ROOT: &[(&str, u32)] = &[("main.rs", 7), ("layout.rs", 0)];
 
 /// The folders a Rust source names through `crate::`: `crate::a::b` names
 /// `a`, and `crate::{a::b, c}` names `a` and `c`.
@@ -134,7 +135,8 @@ fn named_folders_reads_paths_and_groups() {
 
 /// The checker alone, on a small house of its own: a native file that
 /// reaches into the Host, a Guest file that names the Drivers in a group,
-/// and files that name only their own part or earlier ones.
+/// a Switcher file that reaches into Mastery, and files that name only
+/// their own part or earlier ones.
 #[test]
 fn the_checker_catches_backward_imports_in_a_synthetic_source() {
     let sources: BTreeMap<String, String> = [
@@ -142,6 +144,8 @@ fn the_checker_catches_backward_imports_in_a_synthetic_source() {
         ("guest/ops.rs", "use crate::{pv::pv, drivers::console};\n"),
         ("host/guest.rs", "use crate::{guest::abi, launcher::memory::GuestMemory};\n"),
         ("testing/mod.rs", "use crate::switcher::switcher;\n"),
+        ("switcher/switcher.rs", "use crate::mastery::walker;\n"),
+        ("mastery/walker.rs", "use crate::{host::world, switcher::switcher_layout};\n"),
         ("main.rs", "mod testing;\nfn f() { testing::mod_rs(); crate::switcher::switcher::init(); }\n"),
     ]
     .into_iter()
@@ -152,6 +156,7 @@ fn the_checker_catches_backward_imports_in_a_synthetic_source() {
         [
             "guest/ops.rs: names crate::drivers, which a later part adds (imports run one way)",
             "memory/frames.rs: names crate::host, which a later part adds (imports run one way)",
+            "switcher/switcher.rs: names crate::mastery, which a later part adds (imports run one way)",
         ]
     );
 }

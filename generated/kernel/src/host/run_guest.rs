@@ -54,10 +54,12 @@ pub fn run(guest: &mut Guest) {
         }
         guest.gdt_changed = false;
         world::load_direct(interrupts::direct_syscall(guest));
+        world::before_run(guest);
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
         unsafe { world::run(guest.tables.cr3()) };
+        world::after_run(guest);
         let frame = guest.regs().frame;
         let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
@@ -151,6 +153,9 @@ fn count(guest: &mut Guest, frame: &TrapFrame) {
         HYPERCALL_VECTOR => guest.counters.hypercalls += 1,
         v if v == SYSCALL || v < EXCEPTIONS => guest.counters.traps += 1,
         _ => {}
+    }
+    if frame.vector == PAGE_FAULT && frame.from_program() {
+        guest.counters.program_faults += 1;
     }
 }
 

@@ -13,6 +13,8 @@ use crate::memory::page_table::PageFlags;
 use alloc::{string::String, vec::Vec};
 use core::mem::size_of;
 use spin::Once;
+// H:095 (its use lines, gathered at the top)
+use crate::host::guest::Guest;
 
 /// A Guest's data selectors, which no trap pushes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -117,4 +119,40 @@ pub unsafe fn run(cr3: u64) {
 
 pub fn fault_reason(frame: &TrapFrame) -> String {
     (switcher().fault_reason)(frame)
+}
+
+// H:095 kernel/src/host/world.rs, continued
+/// Work a later part adds around each run of a Guest: `before`, with the
+/// Guest as the Host keeps it, just before the Switcher enters it;
+/// `after`, just after it comes back, before the Host looks at why.
+pub struct AroundRun {
+    pub before: fn(&Guest),
+    pub after: fn(&mut Guest),
+}
+
+/// Room for this many; one more is a panic at boot, which says to raise it.
+const AROUND_SLOTS: usize = 4;
+
+static AROUND: [Once<&'static AroundRun>; AROUND_SLOTS] = [const { Once::new() }; AROUND_SLOTS];
+
+/// Add `around` to the work around each run: at boot, before any Guest runs.
+pub fn add_around(around: &'static AroundRun) {
+    let free = AROUND.iter().find(|slot| slot.get().is_none());
+    free.expect("no slot left around a run: raise AROUND_SLOTS").call_once(|| around);
+}
+
+/// Just before the Switcher enters `guest`.
+pub fn before_run(guest: &Guest) {
+    for slot in &AROUND {
+        let Some(around) = slot.get() else { return };
+        (around.before)(guest);
+    }
+}
+
+/// Just after `guest` came back.
+pub fn after_run(guest: &mut Guest) {
+    for slot in &AROUND {
+        let Some(around) = slot.get() else { return };
+        (around.after)(guest);
+    }
 }
