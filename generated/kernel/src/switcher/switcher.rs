@@ -287,11 +287,12 @@ pub fn collect_nmis() {
     let count = SWITCHER_NMI as *mut u64;
     // SAFETY: the NMI page is mapped in the Host from `init_nmi` on; only
     // the Switcher's stub writes it, and it runs only inside the Switcher.
-    let taken = unsafe {
-        let taken = count.read_volatile();
-        count.write_volatile(0);
-        taken
-    };
+    let taken = unsafe { count.read_volatile() };
+    if taken == 0 {
+        return; // nearly always: no NMI came
+    }
+    // SAFETY: as above.
+    unsafe { count.write_volatile(0) };
     let total = NMIS_IN_GUESTS.load(Ordering::Relaxed).saturating_add(taken);
     NMIS_IN_GUESTS.store(total, Ordering::Relaxed);
 }
