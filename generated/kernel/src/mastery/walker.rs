@@ -12,7 +12,7 @@ use crate::host::guest::Guest;
 use crate::layout::phys_to_virt;
 use crate::switcher::switcher_layout::{WalkerInfo, WALKER_INFO};
 use core::mem::offset_of;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Whether the walker is on when `walker=` does not say: the measurement
 /// in "A walker in the Switcher" decided.
@@ -46,42 +46,55 @@ unsafe fn info() -> &'static mut WalkerInfo {
     unsafe { &mut *(WALKER_INFO as *mut WalkerInfo) }
 }
 
-/// What the walker needs of `guest`, if it may deliver its faults.
-fn for_guest(guest: &Guest) -> Option<WalkerInfo> {
-    let root = guest.tables.root().filter(|&root| guest.memory.page(root).is_some())?;
+/// The Guest (its id, plus one) whose lasting parts the corner holds now;
+/// 0 for none.
+static FILLED_FOR: AtomicU64 = AtomicU64::new(0);
+
+/// The parts of the corner that last a Guest's life once it has a shared
+/// page (`Init` comes only once): its registers page, its memory, and
+/// that shared page, all in the Host's direct map.
+fn lasting(guest: &Guest, info: &mut WalkerInfo) -> Option<()> {
     let shared = guest.memory.frame(guest.shared?.part(0, 0).start())?;
+    info.memory = phys_to_virt(guest.memory.frame(0)?.start());
+    info.size = guest.memory.size();
+    info.shared = phys_to_virt(shared.start());
+    Some(())
+}
+
+/// The parts that change between runs: its tables, the ring slot the Host
+/// reads next, its stack and its handler; none if it is not ready for the
+/// walker (no shadow, no stack, no handler).
+fn changing(guest: &Guest, info: &mut WalkerInfo) -> Option<()> {
+    let root = guest.tables.root().filter(|&root| guest.memory.page(root).is_some())?;
     let gate = guest.idt[PAGE_FAULT as usize]?;
-    let shared = phys_to_virt(shared.start());
-    Some(WalkerInfo {
-        on: 1,
-        cr3: guest.tables.cr3(),
-        regs: phys_to_virt(guest.regs_frame().start()),
-        memory: phys_to_virt(guest.memory.frame(0)?.start()),
-        size: guest.memory.size(),
-        root,
-        shared,
-        ring_slot: shared + (offset_of!(SharedPage, ring_status) + guest.next_slot) as u64,
-        stack: guest.kernel_stack?,
-        handler: gate.handler,
-        interrupt_gate: u64::from(gate.kind == GateKind::Interrupt),
-        delivered: 0,
-    })
+    info.stack = guest.kernel_stack?;
+    info.cr3 = guest.tables.cr3();
+    info.root = root;
+    info.ring_slot = info.shared + (offset_of!(SharedPage, ring_status) + guest.next_slot) as u64;
+    info.handler = gate.handler;
+    info.interrupt_gate = u64::from(gate.kind == GateKind::Interrupt);
+    Some(())
 }
 
 /// Before `guest` runs: tell the walker about it, or that it is off. The
-/// registers page is written either way: the way home from the walker's
-/// turn saves through it, whatever the walker decided.
+/// registers page is written whenever the Guest is another than last
+/// time: the way home from the walker's turn saves through it, whatever
+/// the walker decided.
 pub fn prepare(guest: &Guest) {
-    let next = match is_on() { true => for_guest(guest), false => None };
     // SAFETY: called by the run loop, between Guest runs.
     let info = unsafe { info() };
-    match next {
-        Some(next) => *info = next,
-        None => {
-            info.on = 0;
-            info.regs = phys_to_virt(guest.regs_frame().start());
+    let whose = guest.id + 1;
+    if FILLED_FOR.load(Ordering::Relaxed) != whose {
+        FILLED_FOR.store(0, Ordering::Relaxed);
+        info.on = 0;
+        info.regs = phys_to_virt(guest.regs_frame().start());
+        if lasting(guest, info).is_none() {
+            return;
         }
+        FILLED_FOR.store(whose, Ordering::Relaxed);
     }
+    let ready = is_on() && changing(guest, info).is_some();
+    info.on = u64::from(ready);
 }
 
 /// After a run: the faults the walker delivered during it, into the
