@@ -16,6 +16,10 @@ use crate::memory::{frames, kernel_space};
 use crate::println;
 use crate::pv::pv;
 use core::sync::atomic::{AtomicU64, Ordering};
+// The stack the program's faults land on is the census's (Testing the
+// Host), TRAP_STACK: a stack of our own would be 16 KiB more in the image
+// every Guest loads, and the smallest Guests (3 MiB) have none to spare.
+use crate::testing::guest_tests_rings::{TRAP_STACK, TRAP_STACK_SIZE};
 // M:295 (its use lines, gathered at the top)
 use crate::layout::{LARGE_PAGE_SIZE, SWITCHER_REGS};
 use crate::switcher::switcher_layout::HOST_ENTRIES_OFFSET;
@@ -53,11 +57,6 @@ const RESERVED_52: u64 = 1 << 52;
 static SEEN: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
 /// The kernel's stack pointer while ring 3 runs.
 static SAVED_RSP: AtomicU64 = AtomicU64::new(0);
-/// The stack the program's faults land on.
-#[repr(C, align(4096))]
-struct TrapStack([u8; TRAP_STACK_SIZE]);
-const TRAP_STACK_SIZE: usize = 4 * 4096;
-static mut TRAP_STACK: TrapStack = TrapStack([0; TRAP_STACK_SIZE]);
 
 core::arch::global_asm!(
     ".globl walker3_enter",
