@@ -92,6 +92,11 @@ gdb: $(TANGLE_STAMP) ## attach gdb to make qemu-gdb's kernel, showing book lines
 BENCH_APPEND := programs=bench guests=1 guest-programs=bench guest-test=bench
 MIX_APPEND   := programs=mix guests=1 guest-programs=mix
 
+# Then two short boots more, the walker on and off: a Guest program's
+# demand-zero fault, its trips to the Host and its instructions
+# (kernel/bench-walker.awk; Mastery, "A walker in the Switcher").
+BENCH_WALKER_APPEND := guests=1 guest-test=walker-entries
+
 # Each figure is then set beside its baseline (kernel/bench-baseline.txt,
 # whose top says how it is kept), the limit the boot test holds it to, and
 # issue 10's target.
@@ -107,6 +112,12 @@ bench: setup build ## two boots under -icount shift=0: the bench and the mixed w
 	@$(BENCH_AWK) target/bench.log || { $(TANGLE) rewrite < target/bench.log; exit 1; }
 	@echo "bench:"; echo "bench: Mastery's ideas, switched on (make mastery-table weighs them)"
 	@$(MASTERY_TABLE) BASELINE=$(BENCH_BASELINE) TARGET=$(KERNEL_TARGET) bash generated/mastery/table.sh $(MASTERY_IDEAS) | grep '^bench:'
+	@for walker in on off; do \
+		$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(BENCH_WALKER_APPEND) ideas=$$([ $$walker = on ] && echo walker || echo no-walker)" \
+			QEMU_EXTRA="-icount shift=0" > target/bench-walker-$$walker.log 2>&1 \
+			|| { $(TANGLE) rewrite < target/bench-walker-$$walker.log; exit 1; }; \
+	done
+	@awk -f kernel/bench-walker.awk target/bench-walker-on.log target/bench-walker-off.log
 
 # The baseline, rewritten on purpose: `make bench` for every kernel target
 # installed here, then its figures replace that target's lines.

@@ -65,6 +65,13 @@ while IFS='|' read -r idea tags pattern what append; do
     lines=$($tangle lines "$(trim "$tags")")
     pattern=$(trim "$pattern"); append=$(trim "$append")
     name=$idea-$(trim "$what"); name=${name// /-}
+    if [[ $pattern == - ]]; then
+        awk -v idea="$idea" -v lines="$lines" -v total="$total" -v verdict="$append" 'BEGIN {
+            printf "%-14s %6d %6.2f%%  %-16s %8s %8s %8s  %s\n", idea, lines, 100 * lines / (total - lines),
+                "-", "-", "-", "-", verdict
+        }'
+        continue
+    fi
     off=$(figure "$(boot "$name-off" "$append ideas=no-$idea")" "$pattern")
     on=$(figure "$(boot "$name-on" "$append ideas=$idea")" "$pattern")
     awk -v idea="$idea" -v lines="$lines" -v total="$total" -v what="$(trim "$what")" \

@@ -2,7 +2,7 @@
 // Also from: src-book/preparation/paging.md, src-book/preparation/heap.md,
 //   src-book/preparation/traps-segments.md, src-book/preparation/traps.md,
 //   src-book/preparation/user.md, src-book/guest/boot.md, src-book/launcher/index.md,
-//   src-book/host/index.md
+//   src-book/host/index.md, src-book/mastery/nmi.md
 // P:040 kernel/src/layout.rs
 //! Where things are: every fixed address and size the kernel depends on.
 //!
@@ -123,3 +123,10 @@ pub const SWITCHER_STATE_PAGES: u64 = 2;
 /// The Host's page: what the Switcher keeps of the Host while a Guest
 /// runs. Mapped in the Host only.
 pub const SWITCHER_HOST: u64 = SWITCHER_STATE + SWITCHER_STATE_PAGES * PAGE_SIZE;
+
+// M:300 kernel/src/layout.rs, continued
+
+/// The Switcher's NMI page: the stack of the Guest's gate for the
+/// non-maskable interrupt, and at its start the count of those the
+/// Switcher took. Writable in the Host and in every Guest.
+pub const SWITCHER_NMI: u64 = SWITCHER_HOST + PAGE_SIZE;

@@ -7,7 +7,8 @@
 //   src-book/preparation/onward.md, src-book/guest/entry.md, src-book/guest/boot.md,
 //   src-book/drivers/console.md, src-book/launcher/index.md, src-book/host/index.md,
 //   src-book/host/testing.md, src-book/host/fuzzing.md, src-book/switcher/index.md,
-//   src-book/mastery/index.md, src-book/mastery/direct-traps.md, src-book/mastery/lazy-fpu.md,
+//   src-book/mastery/index.md, src-book/mastery/walker.md, src-book/mastery/nmi.md,
+//   src-book/mastery/direct-traps.md, src-book/mastery/lazy-fpu.md,
 //   src-book/mastery/shared-half.md, src-book/mastery/farewell.md
 // P:010 kernel/src/main.rs
 //! rguest's kernel: it boots, runs programs in ring 3, launches copies of
@@ -78,6 +79,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // S:140 <<kernel-main-init>>, continued
     switcher::switcher::init();
+
+    // M:310 <<kernel-main-init>>, continued
+    switcher::switcher::init_nmi();
     // P:320 <<kernel-main-options>>
     let cmdline = boot::cmdline::Cmdline::new(info.cmdline());
     if cmdline.has("panic-test") {
@@ -119,6 +123,9 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
     // M:020 <<kernel-main-before-launch>>
     mastery::ideas::init(&cmdline);
 
+    // M:280 <<kernel-main-before-launch>>, continued
+    mastery::walker::init();
+
     // M:430 <<kernel-main-before-launch>>, continued
     mastery::direct_traps::init();
 
@@ -132,6 +139,13 @@ extern "C" fn kernel_main(magic: u32, info_phys: u32) -> ! {
 
     // H:895 <<kernel-main-options>>, continued
     testing::fuzz_launcher::run(&cmdline, info.image_module());
+
+    // M:340 <<kernel-main-options>>, continued
+    if cmdline.value("guests").is_some() {
+        let in_guests = switcher::switcher::nmis_in_guests();
+        let nmis = cpu::exception::NMIS.load(core::sync::atomic::Ordering::Relaxed).saturating_add(in_guests);
+        println!("rguest: host: nmis {nmis} ({in_guests} while a Guest or the Switcher ran)");
+    }
 
     // M:900 <<kernel-main-options>>, continued
     println!("rguest: the journey ends here; the book is yours to change");
@@ -198,6 +212,14 @@ static GUEST_TESTS: &[guest::kernel::GuestTest] = &[
     ("shadow-regions", testing::shadow_checks::many_regions),
     ("closed-gate", testing::guest_checks::close_syscall_gate),
     ("int-census-ring3", testing::guest_tests_rings::census_ring3),
+
+    // M:290 <<guest-kernel-tests>>, continued
+    ("walker-fault", || testing::guest_tests_walker::run("walker-fault")),
+    ("walker-read-only", || testing::guest_tests_walker::run("walker-read-only")),
+    ("walker-table-outside", || testing::guest_tests_walker::run("walker-table-outside")),
+    ("walker-reserved-bit", || testing::guest_tests_walker::run("walker-reserved-bit")),
+    ("walker-stack-unmapped", || testing::guest_tests_walker::run("walker-stack-unmapped")),
+    ("walker-entries", || testing::guest_tests_walker::run("walker-entries")),
 ];
 
 // D:030 kernel/src/main.rs, continued

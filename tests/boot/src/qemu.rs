@@ -49,6 +49,15 @@ pub struct Boot {
     timeout: Duration,
     extra: Vec<String>,
     input: Option<Input>,
+    signal: Option<Signal>,
+}
+
+/// A flag to raise once the kernel has printed a prompt (for a test that
+/// acts on QEMU from outside, from then on).
+#[derive(Clone)]
+struct Signal {
+    prompt: String,
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Bytes to type on the serial port, once the kernel has printed a prompt.
@@ -75,7 +84,7 @@ pub struct Outcome {
 
 impl Boot {
     pub fn new(elf: impl Into<PathBuf>) -> Self {
-        Boot { elf: elf.into(), append: None, timeout: DEFAULT_TIMEOUT, extra: Vec::new(), input: None }
+        Boot { elf: elf.into(), append: None, timeout: DEFAULT_TIMEOUT, extra: Vec::new(), input: None, signal: None }
     }
 
     /// The kernel command line (QEMU's `-append`).
@@ -110,6 +119,12 @@ impl Boot {
         self
     }
 
+    /// Once the serial output contains `prompt`, set `flag`.
+    pub fn flag_after(mut self, prompt: &str, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.signal = Some(Signal { prompt: prompt.to_string(), flag });
+        self
+    }
+
     /// Boot, wait for QEMU to exit or the time limit to pass, and report.
     pub fn run(&self) -> std::io::Result<Outcome> {
         let qemu = std::env::var("RGUEST_QEMU").unwrap_or_else(|_| "qemu-system-x86_64".into());
@@ -126,7 +141,7 @@ impl Boot {
         let start = Instant::now();
         let mut child = cmd.spawn()?;
         let answer = self.input.clone().zip(child.stdin.take());
-        let stdout = drain_answering(child.stdout.take(), answer);
+        let stdout = drain_answering(child.stdout.take(), answer, self.signal.clone());
         let stderr = drain(child.stderr.take());
         let (status, timed_out) = wait_with_timeout(&mut child, self.timeout)?;
         let elapsed = start.elapsed();
@@ -158,6 +173,7 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
 fn drain_answering(
     pipe: Option<impl Read + Send + 'static>,
     mut answer: Option<(Input, ChildStdin)>,
+    signal: Option<Signal>,
 ) -> JoinHandle<String> {
     thread::spawn(move || {
         let mut bytes = Vec::new();
@@ -166,6 +182,12 @@ fn drain_answering(
         if let Some(mut pipe) = pipe {
             while let Ok(n @ 1..) = pipe.read(&mut buf) {
                 bytes.extend_from_slice(&buf[..n]);
+                if let Some(signal) = &signal {
+                    let prompt = signal.prompt.as_bytes();
+                    if bytes.windows(prompt.len()).any(|w| w == prompt) {
+                        signal.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
                 if let Some((input, stdin)) = answer.as_mut().filter(|_| !answered) {
                     let prompt = input.prompt.as_bytes();
                     if bytes.windows(prompt.len()).any(|w| w == prompt) {

@@ -62,7 +62,7 @@ fn interrupt_gates_are_not_copied_even_with_direct_traps() {
 fn an_unknown_idea_stops_the_boot_and_is_named() {
     let out = Boot::new(kernel_elf()).append("programs= ideas=direct-trap").run().expect("could not start QEMU");
     assert!(!out.timed_out, "{}", out.report());
-    let said = "ideas=direct-trap: no such idea (there are: direct-traps";
+    let said = "ideas=direct-trap: no such idea (there are: walker, direct-traps";
     assert!(out.lines().any(|l| l.starts_with(PANIC_PREFIX) && l.contains(said)), "{}", out.report());
     assert_ne!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
 }

@@ -10,6 +10,10 @@ use crate::cpu::trap::HOOKS;
 use crate::cpu::trapframe::TrapFrame;
 use crate::cpu::vectors::{DOUBLE_FAULT, MACHINE_CHECK, NMI, PAGE_FAULT};
 use core::fmt::Write;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+/// Non-maskable interrupts the kernel has taken: counted, nothing more.
+pub static NMIS: AtomicU64 = AtomicU64::new(0);
 
 /// The processor's exceptions, by vector (SDM Vol. 3A, table 6-1).
 const NAMES: [&str; 32] = [
@@ -29,7 +33,11 @@ pub fn name(vector: u64) -> &'static str {
 }
 
 pub fn handle(frame: &mut TrapFrame) {
-    let machine_trouble = matches!(frame.vector, NMI | DOUBLE_FAULT | MACHINE_CHECK);
+    if frame.vector == NMI {
+        NMIS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let machine_trouble = matches!(frame.vector, DOUBLE_FAULT | MACHINE_CHECK);
     if frame.from_program() && !machine_trouble {
         let hook = HOOKS.lock().user_fault;
         if let Some(user_fault) = hook {

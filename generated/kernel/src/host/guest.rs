@@ -69,6 +69,10 @@ pub struct Counters {
     /// Times all its shadows were emptied for going over its budget (see
     /// Page tables: what a Guest pays for).
     pub budget_emptied: u64,
+    /// Its programs' page faults that the Switcher's walker delivered to
+    /// it without an exit, and those that came to the Host (see Mastery).
+    pub walker_delivered: u64,
+    pub program_faults: u64,
 }
 
 pub struct Guest {
@@ -242,5 +246,7 @@ impl Guest {
                  c.shadow_cache_hits, c.shadows_emptied);
         println!("rguest: host: guest{} Host frames: {} now, peak {}, budget {}; emptied for it {}",
                  self.id, self.host_frames, self.host_frames_peak, self.budget, c.budget_emptied);
+        println!("rguest: host: guest{} program page faults: through the Host {}, by the walker {}",
+                 self.id, c.program_faults, c.walker_delivered);
     }
 }

@@ -185,6 +185,9 @@ fn count(guest: &mut Guest, vector: u64, ring: u64) {
         v if v == SYSCALL || v < EXCEPTIONS => guest.counters.traps += 1,
         _ => {}
     }
+    if vector == PAGE_FAULT && ring == 3 { // a program's, as `TrapFrame::from_program` says
+        guest.counters.program_faults += 1;
+    }
 }
 
 /// A real interrupt arrived while a Guest ran: the Host handles it, as

@@ -15,6 +15,11 @@ pub struct Idea {
     pub default: bool,
 }
 
+/// A page-table walker in the Switcher, delivering a Guest program's own
+/// page faults to its kernel without the Host (Mastery, "A walker in the
+/// Switcher"): on, since it wins.
+pub const WALKER: Idea = Idea { name: "walker", bit: 3, default: true };
+
 /// More exceptions delivered by the processor straight to the Guest
 /// kernel (Mastery, "More traps, straight to the Guest").
 pub const DIRECT_TRAPS: Idea = Idea { name: "direct-traps", bit: 0, default: false };
@@ -28,7 +33,7 @@ pub const LAZY_FPU: Idea = Idea { name: "lazy-fpu", bit: 1, default: false };
 pub const SHARED_HALF: Idea = Idea { name: "shared-half", bit: 2, default: true };
 
 /// Every idea, in the order of the book.
-pub const IDEAS: &[Idea] = &[DIRECT_TRAPS, LAZY_FPU, SHARED_HALF];
+pub const IDEAS: &[Idea] = &[WALKER, DIRECT_TRAPS, LAZY_FPU, SHARED_HALF];
 
 /// One bit per idea: on or off.
 static ON: AtomicU64 = AtomicU64::new(defaults());

@@ -254,11 +254,13 @@ const USER_STACK: u64 = USER_BASE + 2 * PAGE_SIZE;
 const NOPS: u16 = 0x9090;
 /// rflags for ring 3: the reserved bit, and interrupts on.
 const USER_RFLAGS: u64 = RFlags::FLAGS_A1.bits() | RFlags::FLAGS_IF.bits();
-/// The stack traps from the census's ring 3 land on.
-#[repr(C, align(16))]
-struct TrapStack([u8; TRAP_STACK_SIZE]);
-const TRAP_STACK_SIZE: usize = 16 * 1024;
-static mut TRAP_STACK: TrapStack = TrapStack([0; TRAP_STACK_SIZE]);
+/// The stack traps from the census's ring 3 land on (and, in the Mastery
+/// part, the walker's tests': one stack in the image every Guest loads,
+/// not one per test; page-aligned, so its top is a page's end).
+#[repr(C, align(4096))]
+pub(crate) struct TrapStack([u8; TRAP_STACK_SIZE]);
+pub(crate) const TRAP_STACK_SIZE: usize = 16 * 1024;
+pub(crate) static mut TRAP_STACK: TrapStack = TrapStack([0; TRAP_STACK_SIZE]);
 
 core::arch::global_asm!(
     ".balign {entry}",
