@@ -378,6 +378,20 @@ fn tables() -> &'static mut Tables {
     unsafe { (&raw mut TABLES).as_mut() }.expect("a static")
 }
 
+/// The same room, lent as a `T` to the one other test of a Guest's own
+/// page tables (`own_tables.rs`, in Testing the Host), which never runs
+/// in a Guest that fuzzes: every Guest's image is smaller for it.
+///
+/// # Safety
+/// The caller is that test, in a Guest that does not fuzz; `T` must be
+/// valid all zeros, as the room starts.
+pub unsafe fn lend<T>() -> &'static mut T {
+    const { assert!(size_of::<T>() <= size_of::<Tables>() && align_of::<T>() <= align_of::<Tables>()) };
+    // SAFETY: the room is big and aligned enough (above), zeroed, and the
+    // caller's alone.
+    unsafe { &mut *(&raw mut TABLES).cast::<T>() }
+}
+
 /// The guest-physical address of `table`.
 fn phys(table: &PageTable) -> u64 {
     guest_phys(table as *const PageTable)
