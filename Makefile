@@ -25,7 +25,7 @@ PARTS  := Preparation Guest Drivers Launcher Host Switcher Mastery
 KERNEL_TARGETS := $(filter x86_64-unknown-none,$(shell rustup target list --installed 2>/dev/null)) \
 	x86_64-unknown-linux-gnu
 
-.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline startup fuzz hypercall-costs test test-tangle test-units test-boot test-site checkpoints \
+.PHONY: help setup setup-book tangle check build qemu qemu-gdb gdb bench bench-baseline startup exit-costs fuzz hypercall-costs test test-tangle test-units test-boot test-site checkpoints \
 	book serve clean Beer $(PARTS)
 
 help: ## list the targets, and the variables that change them
@@ -142,6 +142,23 @@ startup: setup build ## wall time from QEMU's start to a Guest program's first l
 	kill $$QEMU_RUN_PID 2>/dev/null || true; wait $$QEMU_RUN_PID 2>/dev/null || true; \
 	if [ $$found -eq 0 ]; then echo "startup: no line from guest0's hello"; exit 1; fi; \
 	echo "startup: $$(( (end - start) / 1000000 )) ms from QEMU's start to guest0's first program line"
+
+# One boot under -icount shift=0 of a kernel built with the exit-costs
+# feature (in a target folder of its own, so the ordinary build is left
+# alone): a Guest's probe hypercalls, and the Host's table of where one
+# round trip's instructions go; then the bench program in the Guest, and
+# the Host's own steps by kind of exit (the book's Host part, "Where the
+# instructions go").
+EXIT_COSTS_APPEND := guests=1 guest-test=exit-costs guest-programs=bench
+
+exit-costs: setup tangle ## one boot under -icount shift=0: where a hypercall's instructions go, step by step
+	@mkdir -p target
+	@$(MAKE) --no-print-directory kernel-run KERNEL_APPEND="$(EXIT_COSTS_APPEND)" \
+		KERNEL_FEATURES=exit-costs KERNEL_TARGET_DIR=target/kernel-exit-costs \
+		QEMU_EXTRA="-icount shift=0" > target/exit-costs.log 2>&1 || { $(TANGLE) rewrite < target/exit-costs.log; exit 1; }
+	@sed -n -e 's/\r$$//' -e 's/^rguest: exit-costs: //p' -e 's/^guest0: rguest: guest-test: \(exit-costs: .*\)/\1/p' target/exit-costs.log \
+		| tee target/exit-costs.txt
+	@grep -q 'round trip' target/exit-costs.txt || { echo "exit-costs: no breakdown in target/exit-costs.log"; exit 1; }
 
 # One boot: fuzzing Guests, one after another from seed FUZZ_SEED on, until
 # the Host has made FUZZ_CALLS hypercalls; the whole transcript goes to

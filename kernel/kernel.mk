@@ -50,10 +50,14 @@ USER_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
 	cargo build --manifest-path $(USER_MANIFEST) --target $(KERNEL_TARGET) \
 	--target-dir $(USER_TARGET_DIR) --profile $(KERNEL_PROFILE)
 # The kernel's build script hands RGUEST_USER_DIR on to include_bytes!.
+# KERNEL_FEATURES: the kernel's Cargo features, e.g. exit-costs (make
+# exit-costs builds it into a target folder of its own).
+KERNEL_FEATURES ?=
 KERNEL_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
 	$(KERNEL_TRIPLE_VAR)="$(strip $(KERNEL_RUSTFLAGS))" RGUEST_USER_DIR=$(USER_DIR) \
 	cargo build --manifest-path $(KERNEL_MANIFEST) --target $(KERNEL_TARGET) \
-	--target-dir $(KERNEL_TARGET_DIR) --profile $(KERNEL_PROFILE)
+	--target-dir $(KERNEL_TARGET_DIR) --profile $(KERNEL_PROFILE) \
+	$(if $(KERNEL_FEATURES),--features $(KERNEL_FEATURES))
 
 QEMU          ?= qemu-system-x86_64
 QEMU_FLAGS    ?= -accel tcg -m 128M -display none -serial stdio -no-reboot \

@@ -23,6 +23,7 @@ import re
 import subprocess
 
 import gdb
+from gdb.unwinder import Unwinder, register_unwinder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TANGLE = os.path.join(ROOT, "target", "debug", "tangle")
@@ -73,7 +74,14 @@ def layout_constant(name, seen=()):
 
 
 def symbol_address(name):
-    return int(gdb.parse_and_eval(f"(unsigned long)&{name}")) & 0xFFFFFFFFFFFFFFFF
+    """A symbol's address, asked in a way no source language changes (an
+    expression like `(unsigned long)&x` is C's, and fails where gdb speaks
+    Rust)."""
+    said = gdb.execute(f"info address {name}", to_string=True)
+    match = re.search(r" is at (0x[0-9a-fA-F]+)", said)
+    if not match:
+        raise gdb.GdbError(f"rguest: no address for {name}: {said.strip()}")
+    return int(match.group(1), 16)
 
 
 class Switcher:
@@ -83,6 +91,7 @@ class Switcher:
         self.start = symbol_address("switcher_start")
         self.end = symbol_address("switcher_end")
         self.runs_at = layout_constant("SWITCHER_CODE")
+        self.entry = symbol_address("switch_to_guest")
 
     def linked(self, pc):
         """The linked twin of a place in the running Switcher, or pc itself."""
@@ -122,7 +131,10 @@ def asm_place(linked):
         return None
     label, offset = match.group(1), int(match.group(2) or 0)
     start = linked - offset
-    instructions = len(gdb.selected_inferior().architecture().disassemble(start, linked)) - 1
+    try:
+        instructions = len(gdb.selected_inferior().architecture().disassemble(start, linked)) - 1
+    except gdb.MemoryError:
+        instructions = 0  # before paging is on: the label's own line
     for folder, _, files in os.walk(os.path.join(ROOT, "generated")):
         for file in sorted(f for f in files if f.endswith(".s")):
             path = os.path.join(folder, file)
@@ -191,6 +203,7 @@ def describe(pc, indent="", quote=True, frame=None):
 
 def on_stop(event):
     try:
+        switcher()
         frame = gdb.selected_frame()
         for line in describe(int(frame.pc()), frame=frame):
             print(line)
@@ -237,7 +250,11 @@ class BookWhere(gdb.Command):
             print(f"#{level:<2} {frame.name() or '??'}")
             for line in lines:
                 print(f"    {line}")
-            frame = frame.older()
+            older = frame.older()
+            if older is None and frame.unwind_stop_reason() != gdb.FRAME_UNWIND_OUTERMOST \
+                    and frame.unwind_stop_reason() != gdb.FRAME_UNWIND_NO_REASON:
+                print(f"(the stack ends here: {gdb.frame_stop_reason_string(frame.unwind_stop_reason())})")
+            frame = older
             level += 1
 
 
@@ -259,7 +276,75 @@ class BookBreakpoints(gdb.Command):
                     print(line)
 
 
+class SwitcherEntryUnwinder(Unwinder):
+    """The way out of the running Switcher's first instructions.
+
+    The Switcher's assembler has no unwinding tables, and runs where no
+    symbol is, so gdb would guess its caller from whatever lies on the
+    stack. Only its entry, switch_to_guest, is entered by a call from the
+    Host, and it begins with nothing but pushes: so at its n-th
+    instruction, n registers lie above the return address, and the
+    caller's frame is certain. Anywhere else in the Switcher we leave gdb
+    to its guess (the appendix says so)."""
+
+    def __init__(self):
+        super().__init__("rguest-switcher-entry")
+
+    def __call__(self, pending_frame):
+        try:
+            return self.unwind(pending_frame)
+        except (gdb.error, gdb.MemoryError):
+            return None  # paging not on yet, or a stack we cannot read: gdb's guess
+
+    def unwind(self, pending_frame):
+        # No gdb command may run here, in the middle of gdb's own unwinding:
+        # what we need of the symbols was asked when the kernel first stopped.
+        if _switcher is None:
+            return None
+        pc = int(pending_frame.read_register("rip")) & 0xFFFFFFFFFFFFFFFF
+        linked = _switcher.linked(pc)
+        entry = _switcher.entry
+        if linked == pc or not entry <= linked < _switcher.end:
+            return None
+        pushes = 0
+        if linked > entry:
+            architecture = pending_frame.architecture()
+            for instruction in architecture.disassemble(entry, linked)[:-1]:
+                if not instruction["asm"].split()[0].startswith("push"):
+                    return None
+                pushes += 1
+            if architecture.disassemble(linked)[0]["addr"] != linked:
+                return None
+        sp = int(pending_frame.read_register("rsp"))
+        caller = gdb.selected_inferior().read_memory(sp + 8 * pushes, 8).tobytes()
+        cfa = sp + 8 * (pushes + 1)
+        info = pending_frame.create_unwind_info(_FrameId(cfa, switcher().running(entry)))
+        info.add_saved_register("rip", _address(int.from_bytes(caller, "little")))
+        info.add_saved_register("rsp", _address(cfa))
+        # The pushes only copied the caller's registers; every one still
+        # holds the caller's value (an unwinder that leaves them out leaves
+        # them unknown, and gdb's guess at the caller then fails).
+        for register in ("rbx", "rbp", "r12", "r13", "r14", "r15"):
+            info.add_saved_register(register, pending_frame.read_register(register))
+        return info
+
+
+class _FrameId:
+    """What names a frame for gdb: its stack pointer on entry, its function."""
+
+    def __init__(self, sp, pc):
+        self.sp = _address(sp)
+        self.pc = _address(pc)
+
+
+def _address(value):
+    """A 64-bit address as a gdb value, whatever the language (C's
+    `unsigned long` is no type where gdb speaks Rust)."""
+    return gdb.Value(value).cast(gdb.selected_inferior().architecture().integer_type(64, False))
+
+
 gdb.execute(f"directory {ROOT}", to_string=True)
+register_unwinder(None, SwitcherEntryUnwinder(), replace=True)
 gdb.events.stop.connect(on_stop)
 BookBreak()
 BookWhere()

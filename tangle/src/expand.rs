@@ -245,8 +245,8 @@ impl<'b> Expander<'_, 'b> {
                 && let Some(reference) = parse_reference(line) {
                     let inner = format!("{indent}{}", reference.indent);
                     let note = format!("<<{}>>: added by a later part", reference.name);
-                    // Through `push`, so the line has its piece like every other.
-                    self.push(&self.style.line(&inner, &note), Origin::Label { loc: block.line_loc(i, 1) });
+                    let text = self.style.line(&inner, &note);
+                    self.push(&text, Origin::Label { loc: block.line_loc(i, 1) });
                     continue;
                 }
             let loc = block.line_loc(i, 1);

@@ -87,11 +87,22 @@ impl Hypercall {
         Hypercall::SetClockEvent, Hypercall::Halt, Hypercall::NewPageTable, Hypercall::SetEntry,
     ];
 
-    /// The call numbered `number`, if there is one.
+    /// The call numbered `number`, if there is one. `ALL` lists the calls
+    /// in the order of their numbers (the assertion below holds it to
+    /// that), so a number is its call's index: no search on every
+    /// hypercall.
     pub fn from_number(number: u64) -> Option<Hypercall> {
-        Self::ALL.into_iter().find(|&call| call as u64 == number)
+        usize::try_from(number).ok().and_then(|index| Self::ALL.get(index)).copied()
     }
 }
+
+const _: () = {
+    let mut index = 0;
+    while index < Hypercall::ALL.len() {
+        assert!(Hypercall::ALL[index] as usize == index, "Hypercall::ALL out of order");
+        index += 1;
+    }
+};
 
 /// The most bytes one `ConsoleWrite` may carry; a Guest splits longer
 /// text (the Host's reasons are in its Hypercalls chapter).

@@ -50,10 +50,16 @@ pub fn promise(memory: u64, budget: u64) -> u64 {
 }
 
 /// Run `op` (an exit of `guest`), charge the Guest the frames it took or
-/// credit it those it gave back, and hold it to its budget.
+/// credit it those it gave back, and hold it to its budget. Most exits
+/// neither take nor give a frame, and then there is nothing to count,
+/// unless the Guest is over its budget already (as one launched with a
+/// budget too small for its first tables is).
 pub fn charge<R>(guest: &mut Guest, op: impl FnOnce(&mut Guest) -> R) -> R {
     let before = frames::free_frames() as u64;
     let result = op(guest);
+    if frames::free_frames() as u64 == before && guest.host_frames <= guest.budget {
+        return result; // the count, its peak and the budget's verdict are as they were
+    }
     settle(guest, before);
     guest.host_frames_peak = guest.host_frames_peak.max(guest.host_frames);
     if guest.host_frames > guest.budget {

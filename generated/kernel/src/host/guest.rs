@@ -28,11 +28,11 @@ pub enum Ending {
     Killed(String),
 }
 
-/// Why a Guest came back: the frame its trap left, and for a page
-/// fault the address in `cr2`.
+/// Why a Guest came back, not dealt with yet: the frame its trap left
+/// stays where the processor put it, in its registers page, untouched
+/// until then; for a page fault, the address that was in `cr2`.
 #[derive(Clone, Copy, Debug)]
 pub struct Exit {
-    pub frame: TrapFrame,
     pub cr2: u64,
 }
 
@@ -148,6 +148,7 @@ impl Guest {
     }
 
     /// Its registers page, through the direct map.
+    #[inline]
     pub fn regs(&mut self) -> &mut GuestRegs {
         // SAFETY: the frame is this Guest's registers page, which only the
         // Host touches while the Guest is not running; `&mut self` keeps

@@ -63,6 +63,7 @@ fn init(guest: &mut Guest, page: u64) {
 }
 
 /// Write `value` at `offset` in the (checked) shared page.
+#[inline]
 pub fn write_shared<T: Plain>(guest: &mut Guest, offset: usize, value: &T) {
     let page = guest.shared.expect("the shared page is registered");
     let at = page.part(offset as u64, size_of::<T>() as u64);
@@ -70,6 +71,7 @@ pub fn write_shared<T: Plain>(guest: &mut Guest, offset: usize, value: &T) {
 }
 
 /// Read the `T` at `offset` in the (checked) shared page.
+#[inline]
 pub fn read_shared<T: Plain>(guest: &Guest, offset: usize) -> T {
     let page = guest.shared.expect("the shared page is registered");
     let at = page.part(offset as u64, size_of::<T>() as u64);
@@ -114,6 +116,16 @@ fn console_write(guest: &mut Guest, text: u64, len: u64) {
 
 // SAFETY: a repr(C) structure of u64s, with no padding.
 unsafe impl Plain for QueuedCall {}
+
+/// Whether a call waits in `guest`'s next slot: one byte looked at, so
+/// that the run loop pays for making a call (and counting the frames it
+/// costs) only when there is one. (`make_next_queued` looks again, and
+/// also at whether the Guest still runs.)
+#[inline]
+pub fn queued(guest: &Guest) -> bool {
+    guest.shared.is_some()
+        && read_shared::<u8>(guest, offset_of!(SharedPage, ring_status) + guest.next_slot) == SLOT_PENDING
+}
 
 /// Make the next pending call in `guest`'s ring, if there is one (and
 /// the Guest is still running); whether there was.

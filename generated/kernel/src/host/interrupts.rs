@@ -28,9 +28,16 @@ pub fn raise(guest: &mut Guest, vector: u64) {
     guest.halted = false;
 }
 
+/// Whether any interrupt is pending: the words or'ed together, not the
+/// array compared with `==`, which becomes a call to `memcmp`, a byte at
+/// a time, on every exit.
+pub fn any_pending(guest: &Guest) -> bool {
+    guest.pending.iter().fold(0, |all, word| all | word) != 0
+}
+
 /// Deliver the lowest pending interrupt, if the Guest will take one now.
 pub fn deliver(guest: &mut Guest) {
-    if guest.pending == [0; BITMAP_WORDS] || guest.shared.is_none() {
+    if !any_pending(guest) || guest.shared.is_none() {
         return;
     }
     let enabled: u64 = hypercall_handler::read_shared(guest, offset_of!(SharedPage, irq_enabled));
@@ -82,9 +89,10 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     let rflags = frame.rflags & !RFLAGS_IF | enabled & IRQ_ENABLED;
     let words = [frame.ss, frame.rsp, rflags, frame.cs, frame.rip];
     let mut rsp = stack.map(|top| top.align_down(FRAME_ALIGN));
+    let mut last_page = None;
     for word in words.into_iter().chain(error_code) {
         let pushed = rsp.and_then(|at| at.below(size_of::<u64>() as u64));
-        let Some(gpa) = pushed.and_then(|at| guest.tables.guest_phys(&guest.memory, at.as_u64(), true)) else {
+        let Some(gpa) = pushed.and_then(|at| push_target(guest, at, &mut last_page)) else {
             let at = pushed.or(rsp).map_or(frame.rsp, GuestVirt::as_u64);
             return guest.kill(format!("vector {vector}: the Guest's stack at {at:#x} is not writable"));
         };
@@ -101,6 +109,23 @@ pub fn deliver_trap(guest: &mut Guest, vector: u64, error_code: Option<u64>) {
     regs.cs = GUEST_CS.bits().into();
     regs.ss = GUEST_DS.bits().into();
     regs.rflags &= !CLEARED_FOR_HANDLER.bits();
+}
+
+/// Where in `guest`'s memory a word pushed at `at` goes: its stack
+/// translated through its tables once per page, not once per word (each
+/// walk is four checked reads of the Guest's tables), with `last` the
+/// page translated last, virtual and guest-physical. The processor's TLB
+/// would not walk again either; and whatever a pushed word changes, it
+/// lands in the Guest's own memory, checked when its page was.
+fn push_target(guest: &Guest, at: GuestVirt, last: &mut Option<(u64, u64)>) -> Option<u64> {
+    const PAGE_MASK: u64 = crate::layout::PAGE_SIZE - 1;
+    let (page, offset) = (at.as_u64() & !PAGE_MASK, at.as_u64() & PAGE_MASK);
+    if let Some((virt, phys)) = *last && virt == page {
+        return Some(phys | offset);
+    }
+    let gpa = guest.tables.guest_phys(&guest.memory, at.as_u64(), true)?;
+    *last = Some((page, gpa & !PAGE_MASK));
+    Some(gpa)
 }
 
 /// Whether the processor pushes an error code for exception `vector`.
@@ -128,7 +153,7 @@ pub fn check_clock(guest: &mut Guest) {
 
 /// `Halt`: sleep until an interrupt is pending.
 pub fn halt(guest: &mut Guest) {
-    let nothing_pending = guest.pending == [0; BITMAP_WORDS];
+    let nothing_pending = !any_pending(guest);
     if nothing_pending && guest.clock.is_none() {
         return guest.kill("Halt with no clock armed and nothing pending: it would sleep forever".into());
     }

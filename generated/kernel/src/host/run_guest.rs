@@ -14,6 +14,7 @@ use crate::cpu::vectors::{
 use crate::cpu::{exception, gdt, trap};
 use crate::devices::{idle, pit, tsc};
 use crate::host::{budget, decode, rings, hypercall_handler, interrupts, shadow};
+use crate::host::exit_costs::{self, Step};
 use crate::pv::pv;
 use crate::host::world;
 use crate::launcher::launcher::{Host, Launched};
@@ -27,25 +28,32 @@ pub fn run(guest: &mut Guest) {
     // works for the Guest: between queued calls it reads the time-stamp
     // counter instead, against a tick's worth from now.
     let turn_ends = tsc::now().saturating_add(tsc::hz() / pit::TIMER_HZ);
+    exit_costs::turn();
     while guest.is_running() && pit::ticks() == tick {
         // The calls it queued come first, one at a time, the clock looked
         // at between them; then the exit that followed them.
-        if budget::charge(guest, hypercall_handler::make_next_queued) {
+        let queued = hypercall_handler::queued(guest)
+            && budget::charge(guest, hypercall_handler::make_next_queued);
+        exit_costs::mark(Step::Ring);
+        if queued {
             if tsc::now() >= turn_ends {
                 guest.counters.drains_split += 1;
                 break; // its turn is spent: the rest of the ring waits for the next
             }
             continue;
         }
-        if let Some(Exit { frame, cr2 }) = guest.waiting.take() {
-            budget::charge(guest, |guest| exit(guest, &frame, cr2));
-            continue;
+        if let Some(Exit { cr2 }) = guest.waiting.take() {
+            budget::charge(guest, |guest| exit(guest, cr2));
+            exit_costs::mark(Step::Handler);
+            // Nothing can have joined the ring since it was found empty:
+            // only the Guest writes there, and it has not run.
         }
         interrupts::check_clock(guest);
         if guest.halted {
             break;
         }
         interrupts::deliver(guest);
+        exit_costs::mark(Step::Interrupts);
         if !guest.is_running() {
             break;
         }
@@ -55,21 +63,25 @@ pub fn run(guest: &mut Guest) {
         guest.gdt_changed = false;
         world::load_direct(interrupts::direct_syscall(guest));
         world::before_run(guest);
+        exit_costs::go();
         // SAFETY: the Guest's tables map the Switcher for it (GuestTables
         // does), and its frame was written by the Launcher, left by the
         // processor at its last trap, or changed only by checked code.
         unsafe { world::run(guest.tables.cr3()) };
+        exit_costs::back(guest);
         world::after_run(guest);
-        let frame = guest.regs().frame;
-        let cr2 = if frame.vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
+        let (vector, ring) = (guest.regs().frame.vector, guest.regs().frame.ring());
+        let cr2 = if vector == PAGE_FAULT { pv::read_cr2() } else { 0 };
         guest.counters.exits += 1;
-        if !hosts_own(guest, &frame) {
-            count(guest, &frame);
-            guest.waiting = Some(Exit { frame, cr2 });
+        if !hosts_own(guest, vector, ring) {
+            count(guest, vector, ring);
+            guest.waiting = Some(Exit { cr2 });
         }
+        exit_costs::mark(Step::Sort);
     }
     if !guest.is_running() {
         guest.flush_console();
+        exit_costs::report(guest.id);
     }
 }
 
@@ -113,48 +125,66 @@ pub static FOR_LAUNCHER: Host = Host {
 
 // H:050 kernel/src/host/run_guest.rs, continued
 
-/// Deal with the trap that brought `guest` back, whose frame is `frame`
-/// (and `cr2`, for a page fault).
-fn exit(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
-    if frame.ring() == 0 {
-        return guest.kill(world::fault_reason(frame));
+/// Deal with the trap that brought `guest` back, whose frame is in its
+/// registers page (and `cr2`, for a page fault). Only the fields needed
+/// are read from it, never the whole frame copied: a copy of its 22 words
+/// is most of a hypercall's cost (Where the instructions go).
+fn exit(guest: &mut Guest, cr2: u64) {
+    let frame = &guest.regs().frame;
+    let (vector, ring, rip) = (frame.vector, frame.ring(), frame.rip);
+    if ring == 0 {
+        let reason = world::fault_reason(&guest.regs().frame);
+        return guest.kill(reason);
     }
-    match frame.vector {
+    match vector {
         HYPERCALL_VECTOR => {
-            let args = [frame.rdi, frame.rsi, frame.rdx, frame.r10];
-            let result = hypercall_handler::direct(guest, frame.rax, args);
+            let frame = &guest.regs().frame;
+            let (number, args) = (frame.rax, [frame.rdi, frame.rsi, frame.rdx, frame.r10]);
+            let result = hypercall_handler::direct(guest, number, args);
             guest.regs().frame.rax = result;
         }
         SYSCALL => interrupts::syscall(guest),
-        v if v < EXCEPTIONS => exception(guest, frame, cr2),
-        v => guest.kill(format!("unexpected vector {v} at rip {:#x}", frame.rip)),
+        v if v < EXCEPTIONS => {
+            let error_code = guest.regs().frame.error_code;
+            exception(guest, Trap { vector, ring, rip, error_code }, cr2)
+        }
+        v => guest.kill(format!("unexpected vector {v} at rip {rip:#x}")),
     }
 }
 
-/// If `frame` is a real interrupt that arrived while `guest` ran, the
-/// Host's own business, handle it at once and say so.
-fn hosts_own(guest: &mut Guest, frame: &TrapFrame) -> bool {
-    match frame.vector {
-        _ if frame.ring() == 0 => return false, // a fault in the Switcher: `exit` names it
+/// What `exception` needs of an exception's frame.
+#[derive(Clone, Copy)]
+struct Trap {
+    vector: u64,
+    ring: u64,
+    rip: u64,
+    error_code: u64,
+}
+
+/// If `vector`, from `ring`, is a real interrupt that arrived while
+/// `guest` ran, the Host's own business, handle it at once and say so.
+fn hosts_own(guest: &mut Guest, vector: u64, ring: u64) -> bool {
+    match vector {
+        _ if ring == 0 => return false, // a fault in the Switcher: `exit` names it
         v if (IRQ_BASE..IRQ_BASE + IRQS).contains(&v) => guest.counters.host_interrupts += 1,
         NMI | MACHINE_CHECK => {}
         _ => return false,
     }
-    host_interrupt(frame.vector);
+    host_interrupt(vector);
     true
 }
 
 /// Count an exit that is the Guest's business by its kind, when it
 /// happens: a call it queued may end the Guest before the exit is dealt
 /// with, and the report's sums should still add up.
-fn count(guest: &mut Guest, frame: &TrapFrame) {
-    match frame.vector {
-        _ if frame.ring() == 0 => {}
+fn count(guest: &mut Guest, vector: u64, ring: u64) {
+    match vector {
+        _ if ring == 0 => {}
         HYPERCALL_VECTOR => guest.counters.hypercalls += 1,
         v if v == SYSCALL || v < EXCEPTIONS => guest.counters.traps += 1,
         _ => {}
     }
-    if frame.vector == PAGE_FAULT && frame.from_program() {
+    if vector == PAGE_FAULT && ring == 3 {
         guest.counters.program_faults += 1;
     }
 }
@@ -173,7 +203,7 @@ const GUEST_KERNEL_RING: u64 = x86::Ring::Ring1 as u64;
 
 /// The Guest raised exception `frame.vector`: kill it if its kernel tried
 /// a privileged instruction, or it has no handler; else deliver it.
-fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
+fn exception(guest: &mut Guest, frame: Trap, cr2: u64) {
     let (v, rip) = (frame.vector, frame.rip);
     let mut error_code = frame.error_code;
     if v == PAGE_FAULT && cr2 < SWITCHER_BASE {
@@ -182,7 +212,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
             None => return, // filled, or the Guest was killed
         }
     }
-    if frame.ring() == GUEST_KERNEL_RING {
+    if frame.ring == GUEST_KERNEL_RING {
         let tried = decode::privileged_instruction(guest, rip)
             .filter(|&i| v == GENERAL_PROTECTION || (v == INVALID_OPCODE && i == "syscall"));
         if let Some(instruction) = tried {
@@ -193,7 +223,7 @@ fn exception(guest: &mut Guest, frame: &TrapFrame, cr2: u64) {
                                        (error code {:#x})", frame.error_code));
         }
     }
-    if v == GENERAL_PROTECTION && frame.ring() == 1 && gdt::names_host_segment(frame.error_code) {
+    if v == GENERAL_PROTECTION && frame.ring == 1 && gdt::names_host_segment(frame.error_code) {
         return guest.kill(format!("reached for the Host's segment {:#x} at rip {rip:#x} ({})",
                                   frame.error_code, exception::name(v)));
     }

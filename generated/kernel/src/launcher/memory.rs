@@ -48,6 +48,7 @@ impl GuestMemory {
     }
 
     /// The size of guest-physical memory.
+    #[inline]
     pub fn size(&self) -> u64 {
         self.pages as u64 * PAGE_SIZE
     }
@@ -87,16 +88,19 @@ unsafe impl Plain for u64 {}
 
 impl GuestMemory {
     /// Guest-physical `gpa..gpa + len`, if it lies wholly in our memory.
+    #[inline]
     pub fn bytes(&self, gpa: u64, len: u64) -> Option<&[u8]> {
         self.range(gpa, len).map(|range| self.slice(range))
     }
 
     /// The same range, to write to.
+    #[inline]
     pub fn bytes_mut(&mut self, gpa: u64, len: u64) -> Option<&mut [u8]> {
         self.range(gpa, len).map(|range| self.slice_mut(range))
     }
 
     /// The `T` at guest-physical `gpa`, if it lies in our memory.
+    #[inline]
     pub fn read<T: Plain>(&self, gpa: u64) -> Option<T> {
         let bytes = self.bytes(gpa, size_of::<T>() as u64)?;
         // SAFETY: the bytes are in bounds, and any bit pattern is a T.
@@ -104,6 +108,7 @@ impl GuestMemory {
     }
 
     /// Write `value` at guest-physical `gpa`; None if it does not fit.
+    #[inline]
     pub fn write<T: Plain>(&mut self, gpa: u64, value: &T) -> Option<()> {
         let bytes = self.bytes_mut(gpa, size_of::<T>() as u64)?;
         // SAFETY: the bytes are in bounds and ours to write.
@@ -147,6 +152,7 @@ pub struct GuestPage(u64);
 impl GuestPage {
     /// `len` bytes at `offset` into it: both the Host's own numbers (a
     /// field's offset and size), so a part past the page is a Host bug.
+    #[inline]
     pub fn part(self, offset: u64, len: u64) -> GuestRange {
         assert!(offset <= PAGE_SIZE && len <= PAGE_SIZE - offset, "{len} bytes at {offset} pass a page");
         GuestRange { start: self.0 + offset, len }
@@ -156,6 +162,7 @@ impl GuestPage {
 impl GuestMemory {
     /// Guest-physical `gpa..gpa + len` as a range, if it lies wholly in
     /// our memory, `gpa + len` computed without overflow.
+    #[inline]
     pub fn range(&self, gpa: u64, len: u64) -> Option<GuestRange> {
         let end = gpa.checked_add(len)?;
         (end <= self.size()).then_some(GuestRange { start: gpa, len })
@@ -168,6 +175,7 @@ impl GuestMemory {
 
     /// The bytes of `range` (of this Guest's memory: one of another's
     /// that does not fit ours is a Host bug).
+    #[inline]
     pub fn slice(&self, range: GuestRange) -> &[u8] {
         let virt = self.virt(range);
         // SAFETY: the range is inside the Guest's frames, which we own; no
@@ -176,6 +184,7 @@ impl GuestMemory {
     }
 
     /// The same bytes, to write to.
+    #[inline]
     pub fn slice_mut(&mut self, range: GuestRange) -> &mut [u8] {
         let virt = self.virt(range);
         // SAFETY: as in `slice`, and `&mut self` keeps it exclusive.
@@ -183,6 +192,7 @@ impl GuestMemory {
     }
 
     /// Where `range` is in the direct map, once it is known to fit.
+    #[inline]
     fn virt(&self, range: GuestRange) -> u64 {
         assert!(range.start + range.len <= self.size(), "{range:?} is another Guest's");
         phys_to_virt(self.first.start()) + range.start

@@ -193,7 +193,9 @@ const _: () = assert!(!matches!(DIRECT_VECTOR,
 pub fn load_direct(direct: Option<(Gate, u64)>) {
     // SAFETY: called by the run loop, between Guest runs.
     let state = unsafe { state() };
-    let (gate, stack) = direct.unwrap_or((stub_gate(DIRECT_VECTOR as usize), 0));
+    // (`unwrap_or_else`: the stub's gate is built only when it is used,
+    // not on every entry.)
+    let (gate, stack) = direct.unwrap_or_else(|| (stub_gate(DIRECT_VECTOR as usize), 0));
     state.idt[DIRECT_VECTOR as usize] = gate;
     // Traps from ring 3 into ring 1 land below `stack`.
     state.tss.set_rsp(Ring::Ring1, stack);

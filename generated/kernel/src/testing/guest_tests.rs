@@ -77,6 +77,7 @@ pub fn misbehave(kind: &str, memory: u64, console: &mut HostConsole) {
         "trap-handler" => return guest_checks::own_trap_handler(console),
         "irq-window" => return guest_checks::irq_window(console),
         "bench" => return guest_checks::bench(console),
+        "exit-costs" => return crate::testing::exit_probe::run(console),
         "pgtable-outside" => own_tables::run(console, memory, own_tables::Flaw::OutsideMemory),
         "pgtable-switcher" => own_tables::run(console, memory, own_tables::Flaw::OverTheSwitcher),
         "pgtable-flags" => own_tables::run(console, memory, own_tables::Flaw::UnknownFlag),
