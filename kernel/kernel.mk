@@ -15,6 +15,7 @@ KERNEL_TARGET     ?= $(if $(filter x86_64-unknown-none,$(shell rustup target lis
 #: KERNEL_PROFILE dev (the default) or release
 KERNEL_PROFILE    ?= dev
 KERNEL_PROFILE_DIR = $(if $(filter dev,$(KERNEL_PROFILE)),debug,$(KERNEL_PROFILE))
+#: KERNEL_ELF     the kernel make kernel-run boots, e.g. a checkpoint's: KERNEL_ELF=target/checkpoints/Host/rguest
 KERNEL_ELF         = $(KERNEL_TARGET_DIR)/$(KERNEL_TARGET)/$(KERNEL_PROFILE_DIR)/rguest
 
 # Flags for every kernel target: linked at KERNEL_BASE in the top 2 GiB,
@@ -52,6 +53,7 @@ USER_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
 # The kernel's build script hands RGUEST_USER_DIR on to include_bytes!.
 # KERNEL_FEATURES: the kernel's Cargo features, e.g. exit-costs (make
 # exit-costs builds it into a target folder of its own).
+#: KERNEL_FEATURES the kernel's Cargo features, e.g. exit-costs (make exit-costs sets it)
 KERNEL_FEATURES ?=
 KERNEL_CARGO = env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
 	$(KERNEL_TRIPLE_VAR)="$(strip $(KERNEL_RUSTFLAGS))" RGUEST_USER_DIR=$(USER_DIR) \

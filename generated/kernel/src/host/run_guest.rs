@@ -185,7 +185,7 @@ fn count(guest: &mut Guest, vector: u64, ring: u64) {
         v if v == SYSCALL || v < EXCEPTIONS => guest.counters.traps += 1,
         _ => {}
     }
-    if vector == PAGE_FAULT && ring == 3 { // a program's, as `TrapFrame::from_program` says
+    if vector == PAGE_FAULT && ring == 3 {
         guest.counters.program_faults += 1;
     }
 }

@@ -15,6 +15,7 @@ use core::mem::size_of;
 use spin::Once;
 // H:095 (its use lines, gathered at the top)
 use crate::host::guest::Guest;
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// A Guest's data selectors, which no trap pushes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,27 +134,44 @@ pub struct AroundRun {
 /// Room for this many; one more is a panic at boot, which says to raise it.
 const AROUND_SLOTS: usize = 4;
 
-static AROUND: [Once<&'static AroundRun>; AROUND_SLOTS] = [const { Once::new() }; AROUND_SLOTS];
+/// The slots, filled in order from the first; a null one ends the list.
+/// Plain pointers rather than `Once`s: the loop runs on every entry.
+static AROUND: [AtomicPtr<AroundRun>; AROUND_SLOTS] =
+    [const { AtomicPtr::new(core::ptr::null_mut()) }; AROUND_SLOTS];
 
 /// Add `around` to the work around each run: at boot, before any Guest runs.
 pub fn add_around(around: &'static AroundRun) {
-    let free = AROUND.iter().find(|slot| slot.get().is_none());
-    free.expect("no slot left around a run: raise AROUND_SLOTS").call_once(|| around);
+    let free = AROUND.iter().find(|slot| slot.load(Ordering::Relaxed).is_null());
+    let free = free.expect("no slot left around a run: raise AROUND_SLOTS");
+    free.store(core::ptr::from_ref(around).cast_mut(), Ordering::Relaxed);
 }
 
-/// Just before the Switcher enters `guest`.
+/// The work in slot `slot`, if it is filled.
+#[inline(always)]
+fn around(slot: usize) -> Option<&'static AroundRun> {
+    // SAFETY: a slot is null or holds what `add_around` stored there, a
+    // `&'static AroundRun`, and is never written again.
+    unsafe { AROUND[slot].load(Ordering::Relaxed).as_ref() }
+}
+
+/// Just before the Switcher enters `guest`. (Plain loops, not iterators:
+/// these run on every entry.)
 pub fn before_run(guest: &Guest) {
-    for slot in &AROUND {
-        let Some(around) = slot.get() else { return };
+    let mut slot = 0;
+    while slot < AROUND_SLOTS {
+        let Some(around) = around(slot) else { return };
         (around.before)(guest);
+        slot += 1;
     }
 }
 
 /// Just after `guest` came back.
 pub fn after_run(guest: &mut Guest) {
-    for slot in &AROUND {
-        let Some(around) = slot.get() else { return };
+    let mut slot = 0;
+    while slot < AROUND_SLOTS {
+        let Some(around) = around(slot) else { return };
         (around.after)(guest);
+        slot += 1;
     }
 }
 

@@ -42,9 +42,11 @@ fn lasting(guest: &Guest, info: &mut WalkerInfo) -> Option<()> {
 
 /// The parts that change between runs: its tables, the ring slot the Host
 /// reads next, its stack and its handler; none if it is not ready for the
-/// walker (no shadow, no stack, no handler).
+/// walker (no shadow, no stack, no handler). The root is not checked here:
+/// the walker checks every table's address, the root's too, before it
+/// reads one.
 fn changing(guest: &Guest, info: &mut WalkerInfo) -> Option<()> {
-    let root = guest.tables.root().filter(|&root| guest.memory.page(root).is_some())?;
+    let root = guest.tables.root()?;
     let gate = guest.idt[PAGE_FAULT as usize]?;
     info.stack = guest.kernel_stack?;
     info.cr3 = guest.tables.cr3();
