@@ -142,13 +142,15 @@ fn woven_code_is_the_code_without_its_references() {
             let mut piece = String::new();
             for line in &block.lines {
                 if parse_reference(line).is_some() {
-                    expected.extend((!piece.is_empty()).then(|| std::mem::take(&mut piece)));
+                    // A piece of blank lines alone is not woven.
+                    let piece = std::mem::take(&mut piece);
+                    expected.extend((!piece.trim().is_empty()).then_some(piece));
                 } else {
                     piece.push_str(line);
                     piece.push('\n');
                 }
             }
-            expected.extend((!piece.is_empty()).then_some(piece));
+            expected.extend((!piece.trim().is_empty()).then_some(piece));
         }
         let untangled: Vec<String> = code_blocks(text)
             .into_iter()
@@ -423,4 +425,13 @@ fn mdbook_renders_the_golden_book() {
         }
     }
     assert!(checked >= 20, "only {checked} links checked");
+}
+
+#[test]
+fn a_blank_line_between_references_weaves_no_empty_listing() {
+    let text = "P:010 Two holes.\n\n```asm file=a.s\n        nop\n<<b>>\n\n<<c>>\n\n        ret\n```\n\n\
+                P:020 B.\n\n```asm chunk=b\n        pushq $1\n```\n\nP:030 C.\n\n```asm chunk=c\n        pushq $2\n```\n";
+    let woven = weave_small(&[("a.md", Some(Part::Preparation), text)]);
+    let blocks: Vec<String> = code_blocks(&woven[0]).into_iter().map(|(_, code)| code).collect();
+    assert_eq!(blocks, ["        nop\n", "\n        ret\n", "        pushq $1\n", "        pushq $2\n"], "{}", woven[0]);
 }

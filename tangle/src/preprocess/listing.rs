@@ -24,6 +24,10 @@ pub(super) fn render(w: &Weaver, r: BlockRef) -> String {
     out.line(&caption(w, r));
     out.blank();
     let mut open = false;
+    // Blank lines met while no listing is open wait for a line of code: if
+    // a reference (or the block's end) comes first they are dropped, so
+    // that a blank line between two references weaves no empty listing.
+    let mut waiting_blanks = 0;
     for line in &block.lines {
         if let Some(reference) = parse_reference(line) {
             if open {
@@ -31,13 +35,21 @@ pub(super) fn render(w: &Weaver, r: BlockRef) -> String {
                 out.blank();
                 open = false;
             }
+            waiting_blanks = 0;
             out.line(&reference_line(w, r.chapter, &reference));
             out.blank();
+            continue;
+        }
+        if !open && line.trim().is_empty() {
+            waiting_blanks += 1;
             continue;
         }
         if !open {
             out.line(&format!("{fence}{info}"));
             open = true;
+            for _ in 0..std::mem::take(&mut waiting_blanks) {
+                out.line("");
+            }
         }
         if rust {
             out.line(&escape_hidden_rust(line));
