@@ -65,8 +65,8 @@ switch_to_guest:
         # would fault on busy, and it sets the bit.
         mov     ${STATE}, %rax
         # M:320 <<switcher-nmi-stack-in>>
-        # Our stack moves first to the registers page's name:
-        # no Host address stays for an NMI's frame to claim.
+        # Our stack moves first to REGS, the regs page's name:
+        # no Host address for NMIs to claim.
         mov     ${REGS}, %rsp
         lgdt    {GUEST_GDT_POINTER}(%rax)
         lidt    {GUEST_IDT_POINTER}(%rax)
@@ -497,8 +497,8 @@ switcher_walk_tables:
         jmp     *%r15
 
 # M:330 <<switcher-nmi>>
-# A stack of its own for what no flag can hold:
-# we count it, and return to where we were, as told.
+# A stack its own, for what no flag can hold:
+# we count it, then return, as we are told.
         .globl  switcher_nmi
 switcher_nmi:
         incq    {NMI_COUNT}
