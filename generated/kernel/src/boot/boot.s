@@ -121,7 +121,7 @@ boot_pdpt_high:
         .org    boot_pdpt_high + {PAGE_SIZE}
         # Five hundred twelve large pages, laid out tight,
         # two MiB apiece, one GiB,
-        # the first, entire: as far as these can reach,
+        # the first, and whole: as far as these can reach,
         # the most one table holds, a slot for each.
 boot_pd:
         .set    .Lframe, 0
@@ -138,7 +138,7 @@ boot_gdt:
         .quad   0
         .quad   {GDT_CODE64}
         .quad   {GDT_DATA}
-        # Two pointers: one, six bytes, low, to be
+        # Two pointers: one, of six bytes, low, to be
         # for thirty-two-bit code's lgdt;
         # the other, ten, whose base is KERNEL_BASE,
         # which lets identity's low map give place.

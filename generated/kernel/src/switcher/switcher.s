@@ -65,7 +65,7 @@ switch_to_guest:
         # would fault on busy, and it sets the bit.
         mov     ${STATE}, %rax
         # M:320 <<switcher-nmi-stack-in>>
-        # Our stack moves first to REGS, the regs page's name:
+        # Our stack moves first to REGS, the page's name:
         # no Host address for NMIs to claim.
         mov     ${REGS}, %rsp
         lgdt    {GUEST_GDT_POINTER}(%rax)
@@ -293,7 +293,7 @@ switcher_walk:
         mov     %rax, %cr3
 
         # In rbx, the notes the Host has made;
-        # in rbp, its page, where regs are laid;
+        # in rbp, the Guest's, where regs are laid;
         # and if the Host said "off", we let it be:
         # declined, the fault goes home, the Host's to see.
         mov     ${WALKER}, %rbx
@@ -401,7 +401,7 @@ switcher_walk_stack:
         mov     %rax, {DF_SS}(%rdi)
 
         # The flags it had, but with the Guest's own sign
-        # of interrupts, the shared page's to define.
+        # of interrupts, the shared page to define.
         mov     {W_SHARED}(%rbx), %rdx
         mov     {SHARED_IRQ}(%rdx), %rcx
         and     ${IRQ_ENABLED}, %ecx
