@@ -34,8 +34,8 @@ start32:
         mov     %eax, %edi
         mov     %ebx, %esi
 
-        # We need long mode and NX; lacking one,
-        # we ask the chip; if one is missing, done:
+        # The chip is asked: long mode, NX, we need;
+        # if either's missing, we will not proceed:
         # we tell our failure to the exit port,
         # then halt, and loop to halt, our stay cut short.
         mov     ${CPUID_EXT_FEATURES}, %eax

@@ -323,7 +323,7 @@ switcher_walk:
 
 switcher_walk_fault:
         # The place the program touched, in cr2,
-        # must be below, as programs' are; walk through.
+        # must be in programs' lower half; walk through.
         mov     %cr2, %rsi
         mov     %rsi, %rax
         shr     ${LOWER_HALF_BITS}, %rax
