@@ -44,7 +44,7 @@ trap_stub_table:
 trap_common:
         sub     ${FRAME_REGS}, %rsp
         # P:620 <<trap-entry-save>>
-        # Each register, all fifteen, to its slot:
+        # Each register, fifteen, goes to its slot:
         # to give the stopped code back its own, the lot.
         # P:620 <<trap-frame-save>>
         mov     %rax, {FRAME_RAX}(%rsp)
