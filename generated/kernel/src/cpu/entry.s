@@ -2,7 +2,7 @@
 # Also from: src-book/preparation/process-sched.md
 # P:610 kernel/src/cpu/entry.s
 # A table starts, of where each stub will be;
-# each adds its place below, for the IDT.
+# each adds its place below for IDT.
         .pushsection .rodata.trap_stub_table, "a"
         .balign 8
         .globl  trap_stub_table
@@ -16,9 +16,9 @@ trap_stub_table:
         .rept   {VECTORS}
 2:
         # Some faults bring error codes, and some do not;
-        # a mask says which; for none, zero fills the slot,
-        # so every frame has one shape. Then our own
-        # vector is pushed; to the common path we've flown.
+        # a mask says which; for none, we fill the slot
+        # with zero, so that every frame's the same;
+        # our vector's pushed; the common path's our aim.
         .set    .Lerror_code, 0
         .if     .Lvector < {EXCEPTIONS}
         .set    .Lerror_code, ({HAS_ERROR_CODE} >> .Lvector) & 1
@@ -40,12 +40,12 @@ trap_stub_table:
 # All stubs meet here: the hardware's frame on high,
 # then error code and vector, pushed nearby;
 # beneath, room for the registers, and so
-# a TrapFrame lies at rsp, top to toe.
+# a TrapFrame lies at rsp, below.
 trap_common:
         sub     ${FRAME_REGS}, %rsp
         # P:620 <<trap-entry-save>>
-        # Each register, fifteen, to its slot we write:
-        # the interrupted code's, to give back right.
+        # Each register, fifteen, goes to its slot:
+        # to give the stopped code back its own, the lot.
         # P:620 <<trap-frame-save>>
         mov     %rax, {FRAME_RAX}(%rsp)
         mov     %rbx, {FRAME_RBX}(%rsp)
@@ -64,28 +64,28 @@ trap_common:
         mov     %r15, {FRAME_R15}(%rsp)
 
         # P:852 <<trap-entry-save>>, continued
-        # The saved cs says who stopped: if ring zero,
-        # the kernel's state alone, there's none to stow;
+        # The saved cs tells whom we stopped: ring nought
+        # is kernel code, whose state need not be caught;
         testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp)
         jz      1f
-        # ring three's high bit: a program's SSE
-        # goes to USER_FPU, where switches see;
+        # ring three's high bit: a program's SSE,
+        # in USER_FPU, where switches see;
         testb   ${SELECTOR_RPL_USER}, {FRAME_CS}(%rsp)
         jz      2f
         fxsave64 {USER_FPU}(%rip)
         jmp     1f
         2:
-        # ring one's, a Guest kernel's, elsewhere must go,
-        # apart, lest they undo a program's below.
+        # ring one's, a Guest's own kernel's, goes apart,
+        # so it won't spoil a program's: each its part.
         fxsave64 {KERNEL_FPU}(%rip)
         1:
-        # We clear the direction flag, as calls need;
-        # rdi holds the frame for dispatch to read.
+        # We clear direction's flag, as calls will need;
+        # then rdi: the frame dispatch will read.
         cld
         mov     %rsp, %rdi
         call    {dispatch}
 
-# The way back out: the TrapFrame at rsp
+# The way back out: the frame at rsp
 # restored, we go where it says we should be.
         .globl  trap_return
 trap_return:
@@ -110,8 +110,8 @@ trap_return:
         mov     {FRAME_R15}(%rsp), %r15
 
         # P:852 <<trap-entry-restore>>, continued
-        # The same test going out: to ring zero, none;
-        # ring three gets back its state, and carries on;
+        # The same test going out: ring zero, nought;
+        # ring three gets back the state its program brought,
         testb   ${SELECTOR_RPL}, {FRAME_CS}(%rsp)
         jz      1f
         testb   ${SELECTOR_RPL_USER}, {FRAME_CS}(%rsp)
@@ -119,23 +119,23 @@ trap_return:
         fxrstor64 {USER_FPU}(%rip)
         jmp     1f
         2:
-        # to ring one, the Guest kernel's, which we kept
+        # ring one, the Guest's own kernel's, which we kept
         # apart from programs' while it worked or slept.
         fxrstor64 {KERNEL_FPU}(%rip)
         1:
-        # We drop the registers, vector, error code,
-        # and take the table's iret, its chosen road.
+        # The registers, the vector, error code
+        # we drop, and take iret, the table's road.
         add     ${FRAME_RIP}, %rsp
         jmp     *pv_iret(%rip)
 
-# The native road: one iretq pops the frame
-# the processor pushed, and back the way we came.
+# The native road: iretq pops the frame
+# the chip had pushed, and back the way we came.
         .globl  native_iret
 native_iret:
         iretq
 
-# Where trap_return leaves by: native, save
-# a Guest's own, which select (pv.rs) gave.
+# Where trap_return leaves by: the native one,
+# or Guests' own, as pv's select has done.
         .pushsection .data.pv_iret, "aw"
         .balign 8
         .globl  pv_iret

@@ -81,8 +81,8 @@ switch_to_guest:
         # would fault on busy, and it sets the bit.
         mov     ${STATE}, %rax
         # M:320 <<switcher-nmi-stack-in>>
-        # Our stack moves first to the registers page's name:
-        # no Host address stays for an NMI's frame to claim.
+        # Our stack moves first to REGS, the page's name:
+        # no Host address for NMIs to claim.
         mov     ${REGS}, %rsp
         lgdt    {GUEST_GDT_POINTER}(%rax)
         lidt    {GUEST_IDT_POINTER}(%rax)
@@ -202,8 +202,10 @@ switch_to_host:
         mov     %r14, {FRAME_R14}(%rsp)
         mov     %r15, {FRAME_R15}(%rsp)
         # M:210 <<switcher-walker-turn>>
-        # A program's page fault: perhaps the Guest's alone,
-        # the walker's, then, to settle on its own.
+        # A page fault in ring three may be the Guest's,
+        # to settle, for the walker, on its own:
+        # the vector and the ring are what it tests,
+        # and if both match, the walk is ours alone.
         cmpq    ${PAGE_FAULT}, {FRAME_REGS}(%rsp)
         jne     1f
         mov     {FRAME_CS}(%rsp), %eax
@@ -326,18 +328,20 @@ switcher_fpu_scrub:
 
 # M:220 <<switcher-walker>>
 # The walker: when a program's fault is plain
-# the Guest's, we send it back, and spare the Host the pain.
+# the Guest's, we hand it back, the Host spared pain.
 switcher_walk:
         # The leap comes first, as home-bound Guests all make,
-        # so Host's direct map shows every page we take.
+        # so Host's direct map shows each page we take.
         mov     ${HOST_CR3_MSR}, %ecx
         rdmsr
         shl     ${HALF_SHIFT}, %rdx
         or      %rdx, %rax
         mov     %rax, %cr3
 
-        # The Host's own notes in b, the Guest's page in bp;
-        # and if the Host said "off", we let it be.
+        # In rbx, the notes the Host has made;
+        # in rbp, the Guest's, where regs are laid;
+        # and if the Host said "off", we let it be:
+        # declined, the fault goes home, the Host's to see.
         mov     ${WALKER}, %rbx
         mov     {W_REGS}(%rbx), %rbp
         cmpq    $0, {W_ON}(%rbx)
@@ -356,7 +360,7 @@ switcher_walk:
         je      switcher_walk_decline
 
         # The calls it queued must go before the fault:
-        # a slot still pending brings the walk to a halt.
+        # a slot still pending brings the walk to halt.
         mov     {W_RING_SLOT}(%rbx), %rax
         cmpb    ${SLOT_PENDING}, (%rax)
         je      switcher_walk_decline
@@ -364,8 +368,8 @@ switcher_walk:
 # M:240 <<switcher-walker>>, continued
 
 switcher_walk_fault:
-        # The place the program touched, left in cr2,
-        # must be the lower half's, as programs' are; then through.
+        # The place the program touched, in cr2,
+        # must be in programs' lower half; walk through.
         mov     %cr2, %rsi
         mov     %rsi, %rax
         shr     ${LOWER_HALF_BITS}, %rax
@@ -373,10 +377,10 @@ switcher_walk_fault:
         lea     1f(%rip), %r15
         jmp     switcher_walk_tables
 1:
-        # Not there: the Guest's, with "present" cleared.
-        # A write to read-only: its own, with "present" declared.
-        # But if its tables grant the access, the shadow's late,
-        # and filling it is the Host's work: we abdicate.
+        # Not there at all: the Guest's, no "present" yet;
+        # a write that's barred: its own, with "present" set.
+        # Where tables grant it, though, the shadow's late;
+        # to fill it is the Host's; we abdicate.
         test    %eax, %eax
         jz      2f
         test    ${PF_WRITE}, %r12d
@@ -391,8 +395,8 @@ switcher_walk_fault:
 # M:250 <<switcher-walker>>, continued
 
 switcher_walk_stack:
-        # The kernel's stack, aligned, less six words' space;
-        # no wrap below zero, and a canonical place.
+        # The kernel's stack, aligned, less six words' space,
+        # canonical, not wrapped past zero's place.
         mov     {W_STACK}(%rbx), %rsi
         and     ${STACK_ALIGN}, %rsi
         sub     ${FRAME_BYTES}, %rsi
@@ -403,7 +407,7 @@ switcher_walk_stack:
         cmp     %rsi, %rax
         jne     switcher_walk_decline
 
-        # The six words in one page, or the Host will push;
+        # All six in one page, or the Host will push;
         # we walk to it, and keep its place, no rush.
         lea     {FRAME_LAST}(%rsi), %rax
         xor     %rsi, %rax
@@ -413,7 +417,7 @@ switcher_walk_stack:
         lea     1f(%rip), %r15
         jmp     switcher_walk_tables
 1:
-        # Present and writable, in the Guest's own store,
+        # Present and writable, in Guest-owned store,
         # or else the Host must try it, as before.
         test    %eax, %eax
         jz      switcher_walk_decline
@@ -429,7 +433,9 @@ switcher_walk_stack:
 # M:255 <<switcher-walker>>, continued
 
         # The six words, as the processor would lay
-        # them: code, rip, cs, then flags, rsp, ss, the way.
+        # them, in the order that the chips obey:
+        # the code; the way back, rip, cs;
+        # rflags, then rsp, ss, no less.
         mov     %r12, {DF_ERROR}(%rdi)
         mov     {W_FRAME_RIP}(%rbp), %rax
         mov     %rax, {DF_RIP}(%rdi)
@@ -441,7 +447,7 @@ switcher_walk_stack:
         mov     %rax, {DF_SS}(%rdi)
 
         # The flags it had, but with the Guest's own sign
-        # of interrupts on or off, from its shared line.
+        # of interrupts, the shared page to define.
         mov     {W_SHARED}(%rbx), %rdx
         mov     {SHARED_IRQ}(%rdx), %rcx
         and     ${IRQ_ENABLED}, %ecx
@@ -451,7 +457,7 @@ switcher_walk_stack:
         mov     %rax, {DF_RFLAGS}(%rdi)
 
         # The place it touched goes where the Guest will read;
-        # an interrupt gate turns its interrupts off, indeed.
+        # and interrupt gates turn them off, indeed.
         mov     %cr2, %rax
         mov     %rax, {SHARED_CR2}(%rdx)
         cmpq    $0, {W_INTERRUPT_GATE}(%rbx)
@@ -462,7 +468,7 @@ switcher_walk_stack:
 # M:260 <<switcher-walker>>, continued
 
         # Its frame now says: the handler, on the stack
-        # we built, in ring one's code; we count, and go back.
+        # we built, in ring one's code; a count; then back.
         mov     %r13, {W_FRAME_RSP}(%rbp)
         mov     {W_HANDLER}(%rbx), %rax
         mov     %rax, {W_FRAME_RIP}(%rbp)
@@ -471,8 +477,8 @@ switcher_walk_stack:
         andq    ${NOT_CLEARED_FOR_HANDLER}, {W_FRAME_RFLAGS}(%rbp)
         incq    {W_DELIVERED}(%rbx)
 
-        # The Guest's root again; the registers page our ground;
-        # its floats and segments were never moved around.
+        # Its root again; the regs page as our ground;
+        # its floats and segments, never moved around.
         mov     {W_CR3}(%rbx), %rax
         mov     %rax, %cr3
         mov     ${REGS}, %rsp
@@ -481,8 +487,8 @@ switcher_walk_stack:
 # M:265 <<switcher-walker>>, continued
 
 switcher_walk_decline:
-        # Not ours: we save what the way home would save,
-        # through the Host's own view, then take the road it gave.
+        # Not ours: we save what homeward trips would save,
+        # the Host's view still, and take the road it gave.
         mov     {W_REGS}(%rbx), %rax
         # M:520 <<lazy-fpu-walker-save>>
                 # If TS stands set, this Guest had none to keep,
@@ -505,17 +511,19 @@ switcher_walk_decline:
 
 # M:230 <<switcher-walker-tables>>
 
-# The walk, through levels four: rsi the place,
-# and r15 the way back, since no stack has space.
-# It leaves in eax a one where pages are found,
-# in rdi the page, in r8 what rights stayed sound.
+# The walk, four levels: rsi, the place;
+# in r15, return: no stack has space.
+# The page, if found, it leaves in rdi,
+# a one in eax, the walk's reply;
+# r8, the rights that every level spared:
+# the write and user bits, the ones all shared.
 switcher_walk_tables:
         mov     {W_ROOT}(%rbx), %rdi
         mov     ${TOP_SHIFT}, %ecx
         mov     ${WRITABLE_USER}, %r8d
 1:
-        # A table is a page, inside the Guest's own store,
-        # or else the Host must judge it: we read no more.
+        # A table: page-aligned, in Guest-owned store,
+        # or else the Host must judge: we read no more.
         test    ${PAGE_OFFSET}, %rdi
         jnz     switcher_walk_decline
         cmp     {W_SIZE}(%rbx), %rdi
@@ -529,8 +537,8 @@ switcher_walk_tables:
         add     {W_MEMORY}(%rbx), %rdi
         mov     (%rdi,%rax,{ENTRY_SIZE}), %rdx
 
-        # Not there: the walk is done, and eax says so;
-        # a bit we would refuse: to the Host we go.
+        # Not there: we're done, and eax says so;
+        # a bit we would refuse: the Host's to know.
         xor     %eax, %eax
         test    ${PTE_PRESENT}, %dl
         jz      2f
@@ -551,8 +559,8 @@ switcher_walk_tables:
         jmp     *%r15
 
 # M:330 <<switcher-nmi>>
-# A stack of its own for what no flag can hold:
-# we count it, and return to where we were, as told.
+# A stack its own, for what no flag can hold:
+# we count it, then return, as we are told.
         .globl  switcher_nmi
 switcher_nmi:
         incq    {NMI_COUNT}
