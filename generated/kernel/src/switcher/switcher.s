@@ -215,10 +215,10 @@ switch_to_host:
         1:
         mov     ${REGS}, %rax
         # M:520 <<lazy-fpu-guest-save>>
-                # We read cr0: if TS still stands up there,
-                # the Guest had none to keep, and we forbear;
-                # its page still holds the floats it last possessed,
-                # so past the save we leap, and skip the rest.
+                # We read the task-switched bit: if it is set,
+                # the Guest had none to save, and owes no debt;
+                # its page still holds the floats it had before,
+                # and past the save we leap, to what's in store.
                 mov     %cr0, %rcx
                 bt      ${CR0_TS_BIT}, %rcx
                 jc      .Lguest_fpu_saved
@@ -274,9 +274,9 @@ switcher_home:
 
         # M:520 <<lazy-fpu-host-restore>>
                 # Two roads lead home, the walker's and our own,
-                # so cr0 is read again, its TS bit shown;
-                # and now, at home: if TS is up, we clear
-                # the bit; the Host's own floats were always here.
+                # so here the bit is read afresh, alone:
+                # if set, we clear it; then the Host's own store
+                # of floats is still in place, as once before.
                 mov     %cr0, %rcx
                 btr     ${CR0_TS_BIT}, %rcx
                 jnc     .Lhost_fpu_restore
@@ -491,8 +491,8 @@ switcher_walk_decline:
         # the Host's view still, and take the road it gave.
         mov     {W_REGS}(%rbx), %rax
         # M:520 <<lazy-fpu-walker-save>>
-                # If TS stands set, this Guest had none to keep,
-                # and over fxsave, as before, we leap.
+                # Here too the bit is asked before the save:
+                # if set, we skip what this Guest never gave.
                 mov     %cr0, %rcx
                 bt      ${CR0_TS_BIT}, %rcx
                 jc      .Lwalker_fpu_saved
