@@ -19,6 +19,14 @@ pub fn boot_guests(cmdline: &str, extra: &[&str]) -> Outcome {
     out
 }
 
+/// Guest `id`'s console line that starts with `prefix`, without it.
+pub fn said<'a>(out: &'a Outcome, id: u64, prefix: &str) -> &'a str {
+    let prefix = format!("guest{id}: {prefix}");
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("guest{id} never said {prefix:?}\n{}", out.report()))
+}
+
 /// Guest `id`'s console lines, in order, without the prefix.
 pub fn console(out: &Outcome, id: u64) -> Vec<String> {
     let prefix = format!("guest{id}: ");

@@ -5,7 +5,7 @@
 //! dirty bits, kept shadows, changes forgotten in kept trees, a shadow
 //! emptied for growing, a Guest held to its budget) hold with it on.
 
-use boot_tests::guests::{assert_nothing_lost, boot_guests, host_line, page_tables};
+use boot_tests::guests::{assert_nothing_lost, boot_guests, host_line, page_tables, said};
 use boot_tests::{Outcome, SUCCESS_STATUS};
 
 const DEMO: &str = "programs= guests=2 guest-programs=hello,ping,pong,pages,sleeper,faulty,wild";
@@ -19,14 +19,6 @@ fn boot(cmdline: &str) -> Outcome {
     assert_nothing_lost(&out);
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
     out
-}
-
-/// Guest `id`'s console line that starts with `prefix`, without it.
-fn said<'a>(out: &'a Outcome, id: u64, prefix: &str) -> &'a str {
-    let prefix = format!("guest{id}: {prefix}");
-    out.lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("guest{id} never said {prefix:?}\n{}", out.report()))
 }
 
 #[test]

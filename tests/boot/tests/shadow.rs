@@ -3,7 +3,7 @@
 //! switches between address spaces served from the shadows the Host keeps.
 
 use boot_tests::{kernel_elf, Boot, Outcome, PANIC_PREFIX, SUCCESS_STATUS};
-use boot_tests::guests::{counters, page_tables};
+use boot_tests::guests::{counters, page_tables, said};
 
 fn boot(cmdline: &str) -> Outcome {
     let out = Boot::new(kernel_elf()).with_guest_image().append(cmdline).run().expect("could not start QEMU");
@@ -12,14 +12,6 @@ fn boot(cmdline: &str) -> Outcome {
     assert_eq!(out.status, Some(SUCCESS_STATUS), "{}", out.report());
     assert!(out.lines().any(|l| l == "rguest: host: 2 guests ran; 2 shut down, 0 killed"), "{}", out.report());
     out
-}
-
-/// Guest `id`'s console line that starts with `prefix`, without it.
-fn said<'a>(out: &'a Outcome, id: u64, prefix: &str) -> &'a str {
-    let prefix = format!("guest{id}: {prefix}");
-    out.lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("guest{id} never said {prefix:?}\n{}", out.report()))
 }
 
 #[test]
